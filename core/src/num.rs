@@ -1,0 +1,258 @@
+//! Exact decimal numbers as they are written, and the rounding rules.
+//!
+//! A number in a scheme or in inputs is read as the decimal it spells: JSON numbers
+//! through serde_json's arbitrary-precision text, strings that spell a decimal, and
+//! YAML numbers through their shortest round-trip text. Nothing goes through `f64`
+//! arithmetic.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A decimal read exactly from a scheme (a JSON number or a string spelling one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Dec(pub Decimal);
+
+impl Dec {
+    /// The decimal value.
+    pub const fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Decimal> for Dec {
+    fn from(d: Decimal) -> Self {
+        Dec(d)
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Parses text that spells a decimal (`"12.50"`, `"-3"`, `"1e3"`), trimming spaces.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    Decimal::from_str_exact(t).ok().or_else(|| {
+        if t.contains(['e', 'E']) {
+            Decimal::from_scientific(t).ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// Reads an `f64` (only YAML or a binding hands one over) through its shortest
+/// round-trip decimal text, so `0.1` stays one tenth.
+pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
+    if !v.is_finite() {
+        return None;
+    }
+    parse_decimal(&format!("{v}"))
+}
+
+struct DecVisitor;
+
+impl<'de> Visitor<'de> for DecVisitor {
+    type Value = Dec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number (or a string spelling a decimal number)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
+        Decimal::from_i128_with_scale(v, 0)
+            .checked_add(Decimal::ZERO)
+            .map(Dec)
+            .ok_or_else(|| E::custom("number too large"))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
+        decimal_from_f64(v)
+            .map(Dec)
+            .ok_or_else(|| E::custom(format!("{v} is not a finite decimal number")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+        parse_decimal(v)
+            .map(Dec)
+            .ok_or_else(|| E::custom(format!("'{v}' is not a decimal number")))
+    }
+
+    // serde_json's arbitrary-precision numbers arrive as a one-entry map holding the literal text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dec, A::Error> {
+        let Some((_, text)) = map.next_entry::<String, String>()? else {
+            return Err(de::Error::custom("expected a number"));
+        };
+        self.visit_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        d.deserialize_any(DecVisitor)
+    }
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&normalized(self.0))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Dec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal: a JSON number read as the decimal it spells, or a string spelling one.",
+            "anyOf": [{"type": "number"}, {"type": "string", "pattern": "^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$"}]
+        })
+    }
+}
+
+/// Reads a JSON value as a decimal: a number (its exact literal) or a string spelling one.
+pub fn decimal_from_json(v: &serde_json::Value) -> Option<Decimal> {
+    match v {
+        serde_json::Value::Number(n) => parse_decimal(n.as_str()),
+        serde_json::Value::String(s) => parse_decimal(s),
+        _ => None,
+    }
+}
+
+/// Writes a decimal as a JSON number with its exact literal (no float round trip).
+pub fn decimal_to_json_number(d: Decimal) -> serde_json::Value {
+    serde_json::Number::from_str(&d.to_string())
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// How a number is rounded to its places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Ties away from zero (四舍五入).
+    #[default]
+    HalfUp,
+    /// Ties to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+    /// Toward negative infinity.
+    Floor,
+    /// Toward positive infinity.
+    Ceiling,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            RoundingMode::Floor => RoundingStrategy::ToNegativeInfinity,
+            RoundingMode::Ceiling => RoundingStrategy::ToPositiveInfinity,
+        }
+    }
+}
+
+/// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
+pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
+    let mut r = d.round_dp_with_strategy(places, mode.strategy());
+    r.rescale(places);
+    if r.is_zero() {
+        // No "-0.00".
+        r.set_sign_positive(true);
+    }
+    r
+}
+
+/// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.
+pub fn normalized(d: Decimal) -> Decimal {
+    let mut n = d.normalize();
+    if n.is_zero() {
+        n.set_sign_positive(true);
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        parse_decimal(s).unwrap_or_else(|| panic!("bad test literal {s}"))
+    }
+
+    #[test]
+    fn modes() {
+        let cases = [
+            ("2.345", RoundingMode::HalfUp, "2.35"),
+            ("-2.345", RoundingMode::HalfUp, "-2.35"),
+            ("2.345", RoundingMode::HalfEven, "2.34"),
+            ("2.355", RoundingMode::HalfEven, "2.36"),
+            ("2.349", RoundingMode::Down, "2.34"),
+            ("-2.349", RoundingMode::Down, "-2.34"),
+            ("2.341", RoundingMode::Up, "2.35"),
+            ("-2.341", RoundingMode::Up, "-2.35"),
+            ("-2.341", RoundingMode::Floor, "-2.35"),
+            ("2.349", RoundingMode::Floor, "2.34"),
+            ("-2.349", RoundingMode::Ceiling, "-2.34"),
+            ("2.341", RoundingMode::Ceiling, "2.35"),
+            ("30", RoundingMode::HalfUp, "30.00"),
+            ("-0.001", RoundingMode::HalfUp, "0.00"),
+        ];
+        for (x, mode, want) in cases {
+            assert_eq!(round(d(x), 2, mode).to_string(), want, "{x} {mode:?}");
+        }
+    }
+
+    #[test]
+    fn parses_exactly() {
+        assert_eq!(d("0.1").to_string(), "0.1");
+        assert_eq!(d(" +12.50 ").to_string(), "12.50");
+        assert_eq!(d("1e3"), Decimal::from(1000));
+        assert!(parse_decimal("lots").is_none());
+        assert!(parse_decimal("").is_none());
+        assert_eq!(decimal_from_f64(0.1), Some(d("0.1")));
+    }
+
+    #[test]
+    fn json_numbers_keep_their_literal() {
+        let v: serde_json::Value =
+            serde_json::from_str("[0.1, 4.20, 12345678901234567890.5]").unwrap_or_default();
+        let got: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(decimal_from_json)
+            .map(|x| x.to_string())
+            .collect();
+        assert_eq!(got, ["0.1", "4.20", "12345678901234567890.5"]);
+        let dec: Vec<Dec> = serde_json::from_str("[0.1, \"2.5\", 3]").unwrap_or_default();
+        assert_eq!(dec, vec![Dec(d("0.1")), Dec(d("2.5")), Dec(d("3"))]);
+    }
+}

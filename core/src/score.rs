@@ -1,0 +1,588 @@
+//! Scoring employees with a compiled scheme.
+//!
+//! Per employee: read inputs into slots, evaluate derived values in dependency order,
+//! score each indicator (achievement → missing policy), share out the weights of
+//! excluded indicators, round each indicator's points, sum them, apply adjustments in
+//! order (a veto stops them), clamp to the score range, round, and grade.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::compile::{CompiledScheme, Effect, Leaf, Scorer};
+use crate::error::{ErrorCode, KaoheError};
+use crate::inputs::Employee;
+use crate::num::round;
+use crate::result::{
+    Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status,
+};
+use crate::scheme::{Missing, RatingMapping};
+use crate::script::EvalError;
+use crate::value::Val;
+
+/// Reusable per-thread scratch space for scoring.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    slots: Vec<Val>,
+}
+
+fn runtime(path: &str, message: String) -> KaoheError {
+    KaoheError::new(ErrorCode::ScriptRuntime, message).at(path)
+}
+
+fn eval_err(path: &str) -> impl Fn(EvalError) -> KaoheError + '_ {
+    move |e| e.into_error(path)
+}
+
+/// Piecewise-linear interpolation, flat beyond the ends.
+fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
+    let (first, last) = (points.first()?, points.last()?);
+    if x <= first.0 {
+        return Some(first.1);
+    }
+    if x >= last.0 {
+        return Some(last.1);
+    }
+    for w in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        if x >= x0 && x <= x1 {
+            // y0 + (y1 - y0) × (x - x0) / (x1 - x0): multiply before dividing.
+            return y0.checked_add((y1 - y0).checked_mul(x - x0)?.checked_div(x1 - x0)?);
+        }
+    }
+    Some(last.1)
+}
+
+fn mean(xs: &[Decimal]) -> Option<Decimal> {
+    if xs.is_empty() {
+        return None;
+    }
+    let total: Decimal = xs.iter().copied().sum();
+    total.checked_div(Decimal::from(xs.len()))
+}
+
+impl CompiledScheme {
+    /// Scores one employee.
+    pub fn score(&self, employee: &Employee) -> Result<ScoreCard, KaoheError> {
+        self.score_with(employee, &mut Scratch::default())
+    }
+
+    /// Scores one employee reusing `scratch` (batch loops keep one per thread).
+    pub fn score_with(
+        &self,
+        employee: &Employee,
+        scratch: &mut Scratch,
+    ) -> Result<ScoreCard, KaoheError> {
+        let s = &*self.inner;
+        let slots = &mut scratch.slots;
+        slots.clear();
+        slots.resize(s.n_slots, Val::None);
+
+        for (i, spec) in s.inputs.iter().enumerate() {
+            slots[i] = spec.read(employee.values.get(&spec.name))?;
+        }
+        for d in &s.derived {
+            let v = d
+                .expr
+                .eval(&s.engine, slots)
+                .map_err(eval_err(&d.expr.path))?;
+            slots[d.slot] = v;
+        }
+
+        // Indicators: achievement per leaf, or None when it has no value.
+        let n = s.leaves.len();
+        let mut actuals: Vec<Option<Actual>> = Vec::with_capacity(n);
+        let mut achievements: Vec<Option<Decimal>> = Vec::with_capacity(n);
+        let mut statuses: Vec<Status> = Vec::with_capacity(n);
+        for leaf in &s.leaves {
+            let actual = leaf
+                .value
+                .eval(&s.engine, slots)
+                .map_err(eval_err(&leaf.value.path))?;
+            let (shown, a) = self.achievement(leaf, actual, slots)?;
+            let status = match (a, leaf.missing) {
+                (Some(_), _) => Status::Scored,
+                (None, Missing::Zero) => Status::MissingZero,
+                (None, Missing::Exclude) => Status::Excluded,
+                (None, Missing::Error) => return Err(self.missing_error(leaf, slots)),
+            };
+            actuals.push(shown);
+            achievements.push(match status {
+                Status::MissingZero => Some(Decimal::ZERO),
+                _ => a,
+            });
+            statuses.push(status);
+        }
+
+        let weights = self.effective_weights(&statuses)?;
+        let places = s.rounding.places;
+        let mode = s.rounding.mode;
+        let mut indicators = Vec::with_capacity(n);
+        let mut subtotal = Decimal::ZERO;
+        for (i, leaf) in s.leaves.iter().enumerate() {
+            let status = statuses[i];
+            let (weight, points) = match (status, &weights[i], achievements[i]) {
+                (Status::Excluded, _, _) | (_, _, None) => (Decimal::ZERO, None),
+                (_, (num, den), Some(a)) => {
+                    let raw = num
+                        .checked_mul(a)
+                        .and_then(|x| x.checked_div(*den))
+                        .ok_or_else(|| {
+                            runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
+                        })?;
+                    let p = round(raw, places, mode);
+                    subtotal += p;
+                    (crate::num::normalized(num / den), Some(p))
+                }
+            };
+            indicators.push(IndicatorResult {
+                id: leaf.id.clone(),
+                actual: actuals[i].take(),
+                achievement: if status == Status::Excluded {
+                    None
+                } else {
+                    achievements[i].map(crate::num::normalized)
+                },
+                weight,
+                points,
+                status,
+            });
+        }
+
+        // Adjustments in order on a running total.
+        let mut total = subtotal;
+        let mut forced_grade: Option<Option<usize>> = None;
+        let mut adjustments = Vec::with_capacity(s.adjustments.len());
+        for adj in &s.adjustments {
+            let applies = match &adj.when {
+                None => true,
+                Some(w) => match w.eval(&s.engine, slots).map_err(eval_err(&w.path))? {
+                    Val::Bool(b) => b,
+                    Val::None => false,
+                    other => {
+                        return Err(runtime(
+                            &w.path,
+                            format!(
+                                "the condition of '{}' must be true or false, not {}",
+                                adj.id,
+                                other.type_name()
+                            ),
+                        ));
+                    }
+                },
+            };
+            let before = total;
+            let mut applied = false;
+            let mut veto = false;
+            if applies {
+                match &adj.effect {
+                    Effect::Points { amount, min, max } => {
+                        if let Some(mut x) = self.number(amount, slots, &adj.id)? {
+                            if let Some(lo) = min {
+                                x = x.max(*lo);
+                            }
+                            if let Some(hi) = max {
+                                x = x.min(*hi);
+                            }
+                            total += x;
+                            applied = true;
+                        }
+                    }
+                    Effect::Scale(factor) => {
+                        if let Some(f) = self.number(factor, slots, &adj.id)? {
+                            total = total.checked_mul(f).ok_or_else(|| {
+                                runtime(&factor.path, "the scaled total overflows".into())
+                            })?;
+                            applied = true;
+                        }
+                    }
+                    Effect::Veto { score, grade } => {
+                        total = *score;
+                        forced_grade = Some(*grade);
+                        applied = true;
+                        veto = true;
+                    }
+                }
+            }
+            adjustments.push(AdjustmentResult {
+                id: adj.id.clone(),
+                applied,
+                delta: crate::num::normalized(total - before),
+                veto,
+            });
+            if veto {
+                break;
+            }
+        }
+
+        if let Some(lo) = s.range.0 {
+            total = total.max(lo);
+        }
+        if let Some(hi) = s.range.1 {
+            total = total.min(hi);
+        }
+        let score = round(total, places, mode);
+        let band = match forced_grade {
+            Some(Some(g)) => s.grades.get(g),
+            Some(None) | None => s.grades.iter().find(|b| b.min.is_none_or(|m| m <= score)),
+        };
+
+        Ok(ScoreCard {
+            id: employee.id.clone(),
+            score,
+            grade: band.map(|b| b.grade.clone()),
+            coefficient: band.and_then(|b| b.coefficient),
+            subtotal,
+            indicators,
+            adjustments,
+            attributes: employee.attributes.clone(),
+            scheme: SchemeRef {
+                id: s.scheme.id.clone(),
+                version: s.scheme.version.clone(),
+                hash: s.hash.clone(),
+            },
+        })
+    }
+
+    fn number(
+        &self,
+        c: &crate::script::Compiled,
+        slots: &[Val],
+        id: &str,
+    ) -> Result<Option<Decimal>, KaoheError> {
+        match c
+            .eval(&self.inner.engine, slots)
+            .map_err(eval_err(&c.path))?
+        {
+            Val::Num(d) => Ok(Some(d)),
+            Val::None => Ok(None),
+            other => Err(runtime(
+                &c.path,
+                format!(
+                    "the amount of '{id}' must be a number, not {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// The achievement of a leaf from its actual, and the actual as shown.
+    fn achievement(
+        &self,
+        leaf: &Leaf,
+        actual: Val,
+        slots: &mut [Val],
+    ) -> Result<(Option<Actual>, Option<Decimal>), KaoheError> {
+        let s = &*self.inner;
+        let need_num = |v: &Val| -> Result<Decimal, KaoheError> {
+            v.as_num().ok_or_else(|| {
+                runtime(
+                    &leaf.value.path,
+                    format!(
+                        "indicator '{}' needs a number, but its value is {}",
+                        leaf.id,
+                        v.type_name()
+                    ),
+                )
+            })
+        };
+        if let Scorer::Script(script) = &leaf.scorer {
+            let shown = shown(&actual);
+            slots[s.actual_slot] = actual;
+            let r = script
+                .eval(&s.engine, slots)
+                .map_err(eval_err(&script.path))?;
+            slots[s.actual_slot] = Val::None;
+            return match r {
+                Val::Num(a) => Ok((shown, Some(a))),
+                Val::None => Ok((shown, None)),
+                other => Err(runtime(
+                    &script.path,
+                    format!(
+                        "the script of '{}' must return a number (the achievement), not {}",
+                        leaf.id,
+                        other.type_name()
+                    ),
+                )),
+            };
+        }
+        if actual.is_none() {
+            return Ok((None, None));
+        }
+        let a = match &leaf.scorer {
+            Scorer::Ratio {
+                target,
+                lower,
+                floor,
+                cap,
+            } => {
+                let x = need_num(&actual)?;
+                let raw = if *lower {
+                    if x.is_zero() {
+                        Some(*cap)
+                    } else {
+                        target.checked_div(x)
+                    }
+                } else {
+                    x.checked_div(*target)
+                };
+                let raw = raw.ok_or_else(|| {
+                    runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
+                })?;
+                raw.clamp(*floor, *cap)
+            }
+            Scorer::Linear { points } => {
+                let x = need_num(&actual)?;
+                interpolate(points, x).ok_or_else(|| {
+                    runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
+                })?
+            }
+            Scorer::Bands { bands, otherwise } => {
+                let x = need_num(&actual)?;
+                bands
+                    .iter()
+                    .find(|(lo, hi, _)| lo.is_none_or(|l| l <= x) && hi.is_none_or(|h| x < h))
+                    .map_or(*otherwise, |b| b.2)
+            }
+            Scorer::PassFail => match &actual {
+                Val::Bool(b) => Decimal::from(u8::from(*b)),
+                Val::Num(d) => Decimal::from(u8::from(!d.is_zero())),
+                other => {
+                    return Err(runtime(
+                        &leaf.value.path,
+                        format!(
+                            "pass/fail indicator '{}' needs true/false or a number, not {}",
+                            leaf.id,
+                            other.type_name()
+                        ),
+                    ));
+                }
+            },
+            Scorer::Rating {
+                lo,
+                hi,
+                raters,
+                trim,
+                mapping,
+            } => {
+                let Val::Ratings(groups) = &actual else {
+                    return Err(runtime(
+                        &leaf.value.path,
+                        format!("rating indicator '{}' needs ratings", leaf.id),
+                    ));
+                };
+                let mut weighted = Decimal::ZERO;
+                let mut weight_sum = Decimal::ZERO;
+                for (group, w) in raters {
+                    let Some(xs) = groups.get(group).filter(|xs| !xs.is_empty()) else {
+                        continue;
+                    };
+                    let m = if *trim && xs.len() >= 3 {
+                        let mut sorted = xs.clone();
+                        sorted.sort_unstable();
+                        mean(&sorted[1..sorted.len() - 1])
+                    } else {
+                        mean(xs)
+                    };
+                    let Some(m) = m else { continue };
+                    weighted += m * w;
+                    weight_sum += w;
+                }
+                if weight_sum.is_zero() {
+                    return Ok((None, None));
+                }
+                let r = weighted / weight_sum;
+                let a = match mapping {
+                    RatingMapping::Range => (r - lo) / (hi - lo),
+                    RatingMapping::Max => r / hi,
+                };
+                return Ok((Some(Actual::Number(r)), Some(a)));
+            }
+            Scorer::Script(_) => unreachable_script(),
+        };
+        Ok((shown(&actual), Some(a)))
+    }
+
+    fn missing_error(&self, leaf: &Leaf, slots: &[Val]) -> KaoheError {
+        let s = &*self.inner;
+        let absent: Vec<&str> = leaf
+            .value
+            .reads()
+            .iter()
+            .filter(|r| slots[r.slot].is_none() && r.slot < s.inputs.len())
+            .map(|r| r.name.as_str())
+            .collect();
+        let why = if absent.is_empty() {
+            format!("its value '{}' has no value", s.scheme_value(leaf))
+        } else {
+            format!(
+                "input {} is absent and has no default",
+                absent
+                    .iter()
+                    .map(|a| format!("'{a}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let path = absent
+            .first()
+            .map_or_else(|| format!("{}.value", leaf.path), |a| format!("values.{a}"));
+        KaoheError::new(
+            ErrorCode::MissingInput,
+            format!("indicator '{}' cannot be scored: {why}", leaf.id),
+        )
+        .at(path)
+    }
+
+    /// Effective weight of each leaf as (numerator, denominator): 100 × Π weight / Π (sum of present sibling weights).
+    fn effective_weights(
+        &self,
+        statuses: &[Status],
+    ) -> Result<Vec<(Decimal, Decimal)>, KaoheError> {
+        let s = &*self.inner;
+        if !statuses.contains(&Status::Excluded) {
+            return Ok(s.leaves.iter().map(|l| (l.weight, Decimal::ONE)).collect());
+        }
+        // Which tree nodes are present (a group is present when any child is).
+        let mut present = vec![false; s.tree.len()];
+        for idx in (0..s.tree.len()).rev() {
+            let node = &s.tree[idx];
+            present[idx] = match node.leaf {
+                Some(l) => statuses[l] != Status::Excluded,
+                None => node.children.iter().any(|c| present[*c]),
+            };
+        }
+        if !s.roots.iter().any(|r| present[*r]) {
+            return Err(KaoheError::new(
+                ErrorCode::MissingInput,
+                "every indicator is excluded for lack of values: nothing is left to score",
+            )
+            .at("values"));
+        }
+        let sibling_sum = |parent: Option<usize>| -> Decimal {
+            let kids = parent.map_or(&s.roots, |p| &s.tree[p].children);
+            kids.iter()
+                .filter(|k| present[**k])
+                .map(|k| s.tree[*k].weight)
+                .sum()
+        };
+        let mut out = Vec::with_capacity(s.leaves.len());
+        for leaf in &s.leaves {
+            let (mut num, mut den) = (Decimal::ONE_HUNDRED, Decimal::ONE);
+            let mut at = Some(leaf.node);
+            while let Some(i) = at {
+                let node = &s.tree[i];
+                num *= node.weight;
+                den *= sibling_sum(node.parent);
+                at = node.parent;
+            }
+            out.push((num, den));
+        }
+        Ok(out)
+    }
+
+    /// Scores a batch in order; a failed employee yields an error entry in its place.
+    pub fn score_many(&self, employees: &[Employee]) -> Vec<Outcome> {
+        let mut scratch = Scratch::default();
+        employees
+            .iter()
+            .map(|e| self.outcome(e, &mut scratch))
+            .collect()
+    }
+
+    /// Scores a batch in parallel (rayon); the results are identical to [`Self::score_many`].
+    #[cfg(feature = "parallel")]
+    pub fn score_many_par(&self, employees: &[Employee]) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        employees
+            .par_iter()
+            .map_init(Scratch::default, |scratch, e| self.outcome(e, scratch))
+            .collect()
+    }
+
+    /// Scores one employee into a batch entry.
+    pub fn outcome(&self, e: &Employee, scratch: &mut Scratch) -> Outcome {
+        self.score_with(e, scratch).map_err(|error| EmployeeError {
+            id: Some(e.id.clone()),
+            error,
+        })
+    }
+
+    /// Scores raw JSON records (as read from a document): malformed records become error entries.
+    pub fn score_values(&self, records: Vec<Value>) -> Vec<Outcome> {
+        let entries: Vec<Result<Employee, EmployeeError>> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| record(i, v))
+            .collect();
+        self.score_entries(&entries)
+    }
+
+    /// Scores entries that may already be errors (unreadable records), keeping their places.
+    pub fn score_entries(&self, entries: &[Result<Employee, EmployeeError>]) -> Vec<Outcome> {
+        let mut scratch = Scratch::default();
+        entries
+            .iter()
+            .map(|e| match e {
+                Ok(emp) => self.outcome(emp, &mut scratch),
+                Err(err) => Err(err.clone()),
+            })
+            .collect()
+    }
+
+    /// Parallel [`Self::score_entries`].
+    #[cfg(feature = "parallel")]
+    pub fn score_entries_par(&self, entries: &[Result<Employee, EmployeeError>]) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        entries
+            .par_iter()
+            .map_init(Scratch::default, |scratch, e| match e {
+                Ok(emp) => self.outcome(emp, scratch),
+                Err(err) => Err(err.clone()),
+            })
+            .collect()
+    }
+}
+
+/// Reads the record at `index` of a batch into an employee, or an error entry in its place.
+pub fn record(index: usize, v: Value) -> Result<Employee, EmployeeError> {
+    let id = v.get("id").and_then(crate::inputs::id_of);
+    Employee::from_value(v).map_err(|mut error| {
+        error.path = Some(match error.path.take() {
+            Some(p) => format!("employees[{index}].{p}"),
+            None => format!("employees[{index}]"),
+        });
+        EmployeeError { id, error }
+    })
+}
+
+fn shown(v: &Val) -> Option<Actual> {
+    match v {
+        Val::None | Val::Ratings(_) => None,
+        Val::Num(d) => Some(Actual::Number(*d)),
+        Val::Bool(b) => Some(Actual::Bool(*b)),
+        Val::Text(t) => Some(Actual::Text(t.to_string())),
+    }
+}
+
+#[cold]
+fn unreachable_script() -> Decimal {
+    // Script scorers return before the match above; keep the type checker honest without panicking.
+    Decimal::ZERO
+}
+
+impl crate::compile::Inner {
+    fn scheme_value<'a>(&'a self, leaf: &Leaf) -> &'a str {
+        fn find<'n>(nodes: &'n [crate::scheme::Node], id: &str) -> Option<&'n crate::scheme::Node> {
+            nodes.iter().find_map(|n| {
+                if n.id == id {
+                    Some(n)
+                } else {
+                    n.indicators.as_deref().and_then(|c| find(c, id))
+                }
+            })
+        }
+        find(&self.scheme.indicators, &leaf.id)
+            .and_then(|n| n.value.as_ref())
+            .map_or("", |f| f.as_str())
+    }
+}

@@ -1,0 +1,871 @@
+//! The one place that knows Rhai: the sandboxed engine, compiling expressions once,
+//! native plans for simple expressions, and evaluating with no-value propagation.
+//!
+//! Every expression of a scheme is compiled at load. A bare name or simple arithmetic
+//! over numbers and booleans becomes a native [`Plan`] that never touches Rhai; anything
+//! else keeps its Rhai AST. Both paths use the same decimal operations and the same
+//! provided functions ([`crate::value::call`]), so they give the same answers.
+//!
+//! No value: an expression that reads a name with no value has no value itself,
+//! without running, except where the name only appears inside an array given to an
+//! aggregate (`mean`, `sum`, `count`, `min`, `max`), which skips absent elements.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rhai::{
+    AST, ASTNode, Dynamic, Engine, EvalAltResult, Expr, FnCallExpr, ImmutableString,
+    ParseErrorType, Position, Scope, Stmt, Token,
+};
+use rust_decimal::Decimal;
+
+use crate::error::{ErrorCode, KaoheError};
+use crate::value::{Arg, Func, Val};
+
+/// Sandbox limits: generous for formulas, small enough that a runaway script stops in milliseconds.
+pub const MAX_OPERATIONS: u64 = 200_000;
+/// Deepest function call nesting.
+pub const MAX_CALL_LEVELS: usize = 32;
+/// Deepest expression nesting (global, inside functions).
+pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
+/// Longest string.
+pub const MAX_STRING_SIZE: usize = 10_000;
+/// Largest array.
+pub const MAX_ARRAY_SIZE: usize = 10_000;
+/// Largest object map.
+pub const MAX_MAP_SIZE: usize = 1_000;
+/// Most variables a script may declare.
+pub const MAX_VARIABLES: usize = 256;
+
+/// The static type of a name or an expression, as far as it is known at load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Num,
+    Bool,
+    /// Text, ratings, or the result of a Rhai script: only Rhai handles these.
+    Other,
+}
+
+/// A name an expression may read: its slot and static type.
+#[derive(Debug, Clone)]
+pub(crate) struct NameInfo {
+    pub slot: usize,
+    pub ty: Ty,
+}
+
+/// A name an expression reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Read {
+    pub slot: usize,
+    pub name: ImmutableString,
+    /// Read outside any aggregate: no value here means no value for the whole expression.
+    pub strict: bool,
+}
+
+/// Binary operators of native plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+/// A native evaluation plan for a simple expression.
+#[derive(Debug, Clone)]
+pub(crate) enum Plan {
+    Const(Val),
+    Slot(usize),
+    Neg(Box<Plan>),
+    Not(Box<Plan>),
+    Bin(BinOp, Box<Plan>, Box<Plan>),
+    And(Vec<Plan>),
+    Or(Vec<Plan>),
+    Call(Func, Vec<PlanArg>),
+}
+
+/// An argument of a provided function in a plan.
+#[derive(Debug, Clone)]
+pub(crate) enum PlanArg {
+    One(Plan),
+    Many(Vec<Plan>),
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Plan(Plan),
+    Rhai(Arc<AST>),
+}
+
+/// A compiled expression or script.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    body: Body,
+    reads: Vec<Read>,
+    /// Where it lives in the scheme, for errors.
+    pub path: Arc<str>,
+    /// The static type of the result, where known.
+    pub ty: Ty,
+}
+
+/// Why an evaluation failed.
+#[derive(Debug, Clone)]
+pub(crate) struct EvalError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl EvalError {
+    fn runtime(message: impl Into<String>) -> Self {
+        EvalError {
+            code: ErrorCode::ScriptRuntime,
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The error as reported for an employee, pointing at the expression.
+    pub fn into_error(self, path: &str) -> KaoheError {
+        KaoheError::new(self.code, self.message)
+            .at(path)
+            .at_position(self.line, self.column)
+    }
+}
+
+fn pos_parts(pos: Position) -> (Option<u32>, Option<u32>) {
+    let conv = |x: Option<usize>| x.and_then(|v| u32::try_from(v).ok());
+    (conv(pos.line()), conv(pos.position()))
+}
+
+fn to_dynamic(v: &Val) -> Dynamic {
+    match v {
+        Val::None => Dynamic::UNIT,
+        Val::Num(d) => Dynamic::from_decimal(*d),
+        Val::Bool(b) => Dynamic::from_bool(*b),
+        Val::Text(t) => Dynamic::from(ImmutableString::from(&**t)),
+        Val::Ratings(r) => {
+            let mut map = rhai::Map::new();
+            for (group, xs) in r.iter() {
+                let arr: rhai::Array = xs.iter().map(|d| Dynamic::from_decimal(*d)).collect();
+                map.insert(group.as_str().into(), Dynamic::from_array(arr));
+            }
+            Dynamic::from_map(map)
+        }
+    }
+}
+
+fn from_dynamic(d: Dynamic) -> Result<Val, String> {
+    if d.is_unit() {
+        return Ok(Val::None);
+    }
+    if let Ok(x) = d.as_decimal() {
+        return Ok(Val::Num(x));
+    }
+    if let Ok(i) = d.as_int() {
+        return Ok(Val::Num(Decimal::from(i)));
+    }
+    if let Ok(b) = d.as_bool() {
+        return Ok(Val::Bool(b));
+    }
+    if d.is_string() {
+        return Ok(Val::Text(Arc::from(
+            d.into_immutable_string().unwrap_or_default().as_str(),
+        )));
+    }
+    Err(format!(
+        "the result is {}, expected a number, a bool, text or ()",
+        d.type_name()
+    ))
+}
+
+fn dyn_arg(d: &Dynamic) -> Result<Arg, Box<EvalAltResult>> {
+    if d.is_array() {
+        let arr = d
+            .clone()
+            .into_array()
+            .map_err(|t| -> Box<EvalAltResult> { t.into() })?;
+        let vals = arr
+            .into_iter()
+            .map(from_dynamic)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Arg::Many(vals))
+    } else {
+        Ok(Arg::One(from_dynamic(d.clone())?))
+    }
+}
+
+fn call_from_rhai(f: Func, args: &[&Dynamic]) -> Result<Dynamic, Box<EvalAltResult>> {
+    let args = args
+        .iter()
+        .map(|d| dyn_arg(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let v = crate::value::call(f, &args).map_err(|m| -> Box<EvalAltResult> { m.into() })?;
+    Ok(to_dynamic(&v))
+}
+
+/// Builds the sandboxed engine: no packages beyond what formulas need, decimal numbers
+/// (integer literals read as decimals), strict variables, no `eval`, no printing, no
+/// modules or time (compiled out), and limits on operations, depth and sizes.
+pub(crate) fn new_engine() -> Engine {
+    let mut engine = Engine::new_raw();
+    engine
+        .set_strict_variables(true)
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_expr_depths(MAX_EXPR_DEPTH.0, MAX_EXPR_DEPTH.1)
+        .set_max_string_size(MAX_STRING_SIZE)
+        .set_max_array_size(MAX_ARRAY_SIZE)
+        .set_max_map_size(MAX_MAP_SIZE)
+        .set_max_variables(MAX_VARIABLES)
+        .set_max_functions(64);
+    for symbol in ["eval", "print", "debug"] {
+        engine.disable_symbol(symbol);
+    }
+    // Integer literals are decimals: `4 / 5` is 0.8, not 0.
+    #[allow(deprecated)] // volatile, not deprecated: see the method's note
+    engine.on_parse_token(|token, _, _| match token {
+        Token::IntegerConstant(i) => {
+            Token::DecimalConstant(Box::new((Decimal::from(i), i.to_string().into())))
+        }
+        other => other,
+    });
+
+    // Unary operators on decimals and booleans.
+    engine.register_fn("-", |x: Decimal| -x);
+    engine.register_fn("+", |x: Decimal| x);
+    engine.register_fn("!", |x: bool| !x);
+    engine.register_fn("-", |_: ()| ());
+    engine.register_fn("!", |_: ()| ());
+
+    // No value propagates through operators.
+    for op in ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="] {
+        engine.register_fn(op, |_: (), _: Decimal| ());
+        engine.register_fn(op, |_: Decimal, _: ()| ());
+        engine.register_fn(op, |_: (), _: ()| ());
+    }
+
+    // The provided functions, shared with native plans.
+    for f in Func::ALL {
+        match f {
+            Func::SafeDiv | Func::Min | Func::Max => {
+                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| {
+                    call_from_rhai(f, &[&a, &b])
+                });
+            }
+            Func::Clamp => {
+                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic, c: Dynamic| {
+                    call_from_rhai(f, &[&a, &b, &c])
+                });
+            }
+            Func::Round => {
+                engine.register_fn(f.name(), move |a: Dynamic| call_from_rhai(f, &[&a]));
+                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| {
+                    call_from_rhai(f, &[&a, &b])
+                });
+            }
+            Func::Abs | Func::Mean | Func::Sum | Func::Count => {}
+        }
+        if matches!(
+            f,
+            Func::Abs | Func::Mean | Func::Sum | Func::Count | Func::Min | Func::Max
+        ) {
+            engine.register_fn(f.name(), move |a: Dynamic| call_from_rhai(f, &[&a]));
+        }
+    }
+    engine
+}
+
+/// Names allowed as function calls besides the provided functions and the script's own `fn`s.
+const LANGUAGE_FUNCTIONS: [&str; 1] = ["type_of"];
+
+/// The operators a script may use (Rhai represents them as calls).
+fn operator(name: &str, arity: usize) -> Option<OpKind> {
+    Some(match (name, arity) {
+        ("+", 2) => OpKind::Bin(BinOp::Add),
+        ("-", 2) => OpKind::Bin(BinOp::Sub),
+        ("*", 2) => OpKind::Bin(BinOp::Mul),
+        ("/", 2) => OpKind::Bin(BinOp::Div),
+        ("%", 2) => OpKind::Bin(BinOp::Rem),
+        ("<", 2) => OpKind::Bin(BinOp::Lt),
+        ("<=", 2) => OpKind::Bin(BinOp::Le),
+        (">", 2) => OpKind::Bin(BinOp::Gt),
+        (">=", 2) => OpKind::Bin(BinOp::Ge),
+        ("==", 2) => OpKind::Bin(BinOp::Eq),
+        ("!=", 2) => OpKind::Bin(BinOp::Ne),
+        ("-", 1) => OpKind::Neg,
+        ("+", 1) => OpKind::Pos,
+        ("!", 1) => OpKind::Not,
+        _ => return None,
+    })
+}
+
+enum OpKind {
+    Bin(BinOp),
+    Neg,
+    Pos,
+    Not,
+}
+
+/// Compiles expressions of one scheme against its table of names.
+pub(crate) struct Compiler<'a> {
+    pub engine: &'a Engine,
+    pub names: &'a HashMap<String, NameInfo>,
+    scope: Scope<'static>,
+}
+
+impl<'a> Compiler<'a> {
+    /// A compiler for the given names (inputs, derived values, `actual`).
+    pub fn new(engine: &'a Engine, names: &'a HashMap<String, NameInfo>) -> Self {
+        let mut scope = Scope::new();
+        for name in names.keys() {
+            // Variables, not constants: the optimizer must not fold their compile-time `()`.
+            scope.push_dynamic(name.clone(), Dynamic::UNIT);
+        }
+        Compiler {
+            engine,
+            names,
+            scope,
+        }
+    }
+
+    /// Compiles `src` found at `path`. `allowed` limits which names it may read
+    /// (`None`: every name the compiler knows).
+    pub fn compile(
+        &self,
+        src: &str,
+        path: &str,
+        allowed: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Compiled, Vec<KaoheError>> {
+        let ast = self
+            .engine
+            .compile_with_scope(&self.scope, src)
+            .map_err(|e| {
+                let (line, column) = pos_parts(e.position());
+                let (code, message) = match e.err_type() {
+                    ParseErrorType::VariableUndefined(name) => (
+                        ErrorCode::UnknownName,
+                        format!(
+                            "'{name}' is not an input, a derived value nor a provided function"
+                        ),
+                    ),
+                    other => (
+                        ErrorCode::ScriptCompile,
+                        format!("the expression does not parse: {other}"),
+                    ),
+                };
+                vec![
+                    KaoheError::new(code, message)
+                        .at(path)
+                        .at_position(line, column),
+                ]
+            })?;
+
+        let own_fns: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
+        let mut errors = Vec::new();
+        let mut reads: Vec<Read> = Vec::new();
+        ast.walk(&mut |nodes: &[ASTNode]| {
+            let call = match nodes.last() {
+                Some(ASTNode::Stmt(Stmt::FnCall(call, pos))) => Some((call, pos)),
+                Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos))) => Some((call, pos)),
+                _ => None,
+            };
+            if let Some((call, pos)) = call {
+                let name = call.name.as_str();
+                let known = call.op_token.is_some()
+                    || operator(name, call.args.len()).is_some()
+                    || Func::from_name(name).is_some()
+                    || LANGUAGE_FUNCTIONS.contains(&name)
+                    || own_fns.iter().any(|f| f == name);
+                if !known {
+                    let (line, column) = pos_parts(*pos);
+                    errors.push(
+                        KaoheError::new(
+                            ErrorCode::UnknownName,
+                            format!(
+                                "'{name}' is not a provided function (use safe_div, min, max, clamp, abs, round, mean, sum or count)"
+                            ),
+                        )
+                        .at(path)
+                        .at_position(line, column),
+                    );
+                }
+                return true;
+            }
+            let Some(ASTNode::Expr(expr)) = nodes.last() else { return true };
+            match expr {
+                Expr::Variable(x, _, pos) => {
+                    let name = &x.1;
+                    if let Some(info) = self.names.get(name.as_str()) {
+                        if allowed.is_some_and(|ok| !ok(name)) {
+                            let (line, column) = pos_parts(*pos);
+                            errors.push(
+                                KaoheError::new(ErrorCode::UnknownName, format!("'{name}' cannot be used here"))
+                                    .at(path)
+                                    .at_position(line, column),
+                            );
+                            return true;
+                        }
+                        let strict = !inside_aggregate(&nodes[..nodes.len() - 1]);
+                        match reads.iter_mut().find(|r| r.slot == info.slot) {
+                            Some(r) => r.strict |= strict,
+                            None => reads.push(Read { slot: info.slot, name: name.clone(), strict }),
+                        }
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let plan = if ast.iter_functions().next().is_some() {
+            None
+        } else {
+            match ast.statements() {
+                // A bare name of any type is read straight from its slot.
+                [Stmt::Expr(e)] if matches!(**e, Expr::Variable(..)) => match &**e {
+                    Expr::Variable(x, _, _) => self
+                        .names
+                        .get(x.1.as_str())
+                        .map(|i| (Plan::Slot(i.slot), i.ty)),
+                    _ => None,
+                },
+                [Stmt::Expr(e)] => self.plan(e),
+                [Stmt::FnCall(call, _)] => self.plan_call(call),
+                _ => None,
+            }
+        };
+        let (body, ty) = match plan {
+            Some((plan, ty)) => (Body::Plan(plan), ty),
+            None => (Body::Rhai(Arc::new(ast)), Ty::Other),
+        };
+        Ok(Compiled {
+            body,
+            reads,
+            path: Arc::from(path),
+            ty,
+        })
+    }
+
+    fn plan(&self, expr: &Expr) -> Option<(Plan, Ty)> {
+        match expr {
+            Expr::Variable(x, _, _) => {
+                let info = self.names.get(x.1.as_str())?;
+                (info.ty != Ty::Other).then(|| (Plan::Slot(info.slot), info.ty))
+            }
+            Expr::IntegerConstant(i, _) => {
+                Some((Plan::Const(Val::Num(Decimal::from(*i))), Ty::Num))
+            }
+            Expr::BoolConstant(b, _) => Some((Plan::Const(Val::Bool(*b)), Ty::Bool)),
+            Expr::DynamicConstant(d, _) => d
+                .as_decimal()
+                .ok()
+                .map(|x| (Plan::Const(Val::Num(x)), Ty::Num)),
+            Expr::Unit(_) => Some((Plan::Const(Val::None), Ty::Num)),
+            Expr::And(xs, _) | Expr::Or(xs, _) => {
+                let mut parts = Vec::with_capacity(xs.len());
+                for x in xs.iter() {
+                    let (p, ty) = self.plan(x)?;
+                    if ty != Ty::Bool {
+                        return None;
+                    }
+                    parts.push(p);
+                }
+                Some((
+                    if matches!(expr, Expr::And(..)) {
+                        Plan::And(parts)
+                    } else {
+                        Plan::Or(parts)
+                    },
+                    Ty::Bool,
+                ))
+            }
+            Expr::FnCall(call, _) => self.plan_call(call),
+            Expr::Stmt(block) => match block.statements() {
+                [Stmt::Expr(e)] => self.plan(e),
+                [Stmt::FnCall(call, _)] => self.plan_call(call),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn plan_call(&self, call: &FnCallExpr) -> Option<(Plan, Ty)> {
+        let name = call.name.as_str();
+        let args = &call.args;
+        if let Some(op) = operator(name, args.len()) {
+            let (a, ta) = self.plan(&args[0])?;
+            return match op {
+                OpKind::Neg => (ta == Ty::Num).then(|| (Plan::Neg(Box::new(a)), Ty::Num)),
+                OpKind::Pos => (ta == Ty::Num).then_some((a, Ty::Num)),
+                OpKind::Not => (ta == Ty::Bool).then(|| (Plan::Not(Box::new(a)), Ty::Bool)),
+                OpKind::Bin(op) => {
+                    let (b, tb) = self.plan(&args[1])?;
+                    let ty = match op {
+                        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                            (ta == Ty::Num && tb == Ty::Num).then_some(Ty::Num)?
+                        }
+                        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                            (ta == Ty::Num && tb == Ty::Num).then_some(Ty::Bool)?
+                        }
+                        BinOp::Eq | BinOp::Ne => (ta == tb).then_some(Ty::Bool)?,
+                    };
+                    Some((Plan::Bin(op, Box::new(a), Box::new(b)), ty))
+                }
+            };
+        }
+        let f = Func::from_name(name)?;
+        let mut out = Vec::with_capacity(args.len());
+        for a in args.iter() {
+            match a {
+                Expr::Array(items, _) => {
+                    if !f.is_aggregate() {
+                        return None;
+                    }
+                    let mut many = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        let (p, ty) = self.plan(item)?;
+                        if ty != Ty::Num {
+                            return None;
+                        }
+                        many.push(p);
+                    }
+                    out.push(PlanArg::Many(many));
+                }
+                Expr::DynamicConstant(d, _) if d.is_array() => return None,
+                other => {
+                    let (p, ty) = self.plan(other)?;
+                    if ty != Ty::Num {
+                        return None;
+                    }
+                    out.push(PlanArg::One(p));
+                }
+            }
+        }
+        Some((Plan::Call(f, out), Ty::Num))
+    }
+}
+
+fn inside_aggregate(ancestors: &[ASTNode]) -> bool {
+    ancestors.iter().any(|n| match n {
+        ASTNode::Expr(Expr::FnCall(call, _)) | ASTNode::Stmt(Stmt::FnCall(call, _)) => {
+            Func::from_name(call.name.as_str()).is_some_and(Func::is_aggregate)
+        }
+        _ => false,
+    })
+}
+
+impl Compiled {
+    /// The names this expression reads.
+    pub fn reads(&self) -> &[Read] {
+        &self.reads
+    }
+
+    /// Whether this is a bare native plan (no Rhai at run time).
+    pub fn is_native(&self) -> bool {
+        matches!(self.body, Body::Plan(_))
+    }
+
+    /// Evaluates over the employee's slots.
+    pub fn eval(&self, engine: &Engine, slots: &[Val]) -> Result<Val, EvalError> {
+        if self
+            .reads
+            .iter()
+            .any(|r| r.strict && slots[r.slot].is_none())
+        {
+            return Ok(Val::None);
+        }
+        match &self.body {
+            Body::Plan(p) => eval_plan(p, slots),
+            Body::Rhai(ast) => {
+                let mut scope = Scope::with_capacity(self.reads.len());
+                for r in &self.reads {
+                    scope.push_constant_dynamic(r.name.clone(), to_dynamic(&slots[r.slot]));
+                }
+                match engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast) {
+                    Ok(d) => from_dynamic(d).map_err(EvalError::runtime),
+                    Err(e) => Err(eval_error(*e)),
+                }
+            }
+        }
+    }
+}
+
+fn eval_error(e: EvalAltResult) -> EvalError {
+    let e = match e {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => return eval_error(*inner),
+        other => other,
+    };
+    let (line, column) = pos_parts(e.position());
+    let code = match &e {
+        EvalAltResult::ErrorTooManyOperations(_)
+        | EvalAltResult::ErrorStackOverflow(_)
+        | EvalAltResult::ErrorDataTooLarge(..)
+        | EvalAltResult::ErrorTooManyVariables(_)
+        | EvalAltResult::ErrorTerminated(..) => ErrorCode::ScriptLimit,
+        _ => ErrorCode::ScriptRuntime,
+    };
+    let message = match &e {
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            format!(
+                "the script ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?)"
+            )
+        }
+        other => other
+            .to_string()
+            .split(" (line")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    EvalError {
+        code,
+        message,
+        line,
+        column,
+    }
+}
+
+fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    let r = match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        BinOp::Div | BinOp::Rem if b.is_zero() => {
+            return Err(EvalError::runtime("Division by zero"));
+        }
+        BinOp::Div => a.checked_div(b),
+        BinOp::Rem => a.checked_rem(b),
+        _ => None,
+    };
+    r.ok_or_else(|| EvalError::runtime(format!("Arithmetic overflow: {a} and {b}")))
+}
+
+fn eval_plan(p: &Plan, slots: &[Val]) -> Result<Val, EvalError> {
+    Ok(match p {
+        Plan::Const(v) => v.clone(),
+        Plan::Slot(i) => slots[*i].clone(),
+        Plan::Neg(x) => match eval_plan(x, slots)? {
+            Val::Num(d) => Val::Num(-d),
+            _ => Val::None,
+        },
+        Plan::Not(x) => match eval_plan(x, slots)? {
+            Val::Bool(b) => Val::Bool(!b),
+            _ => Val::None,
+        },
+        Plan::Bin(op, a, b) => {
+            let (a, b) = (eval_plan(a, slots)?, eval_plan(b, slots)?);
+            match (a, b) {
+                (Val::Num(x), Val::Num(y)) => match op {
+                    BinOp::Lt => Val::Bool(x < y),
+                    BinOp::Le => Val::Bool(x <= y),
+                    BinOp::Gt => Val::Bool(x > y),
+                    BinOp::Ge => Val::Bool(x >= y),
+                    BinOp::Eq => Val::Bool(x == y),
+                    BinOp::Ne => Val::Bool(x != y),
+                    _ => Val::Num(arith(*op, x, y)?),
+                },
+                (Val::Bool(x), Val::Bool(y)) => match op {
+                    BinOp::Eq => Val::Bool(x == y),
+                    BinOp::Ne => Val::Bool(x != y),
+                    _ => Val::None,
+                },
+                _ => Val::None,
+            }
+        }
+        Plan::And(xs) | Plan::Or(xs) => {
+            let want = matches!(p, Plan::Or(_));
+            for x in xs {
+                match eval_plan(x, slots)? {
+                    Val::Bool(b) if b == want => return Ok(Val::Bool(want)),
+                    Val::Bool(_) => {}
+                    _ => return Ok(Val::None),
+                }
+            }
+            Val::Bool(!want)
+        }
+        Plan::Call(f, args) => {
+            let mut vals = Vec::with_capacity(args.len());
+            for a in args {
+                vals.push(match a {
+                    PlanArg::One(p) => Arg::One(eval_plan(p, slots)?),
+                    PlanArg::Many(ps) => Arg::Many(
+                        ps.iter()
+                            .map(|p| eval_plan(p, slots))
+                            .collect::<Result<_, _>>()?,
+                    ),
+                });
+            }
+            crate::value::call(*f, &vals).map_err(EvalError::runtime)?
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> HashMap<String, NameInfo> {
+        let mut m = HashMap::new();
+        m.insert(
+            "a".into(),
+            NameInfo {
+                slot: 0,
+                ty: Ty::Num,
+            },
+        );
+        m.insert(
+            "b".into(),
+            NameInfo {
+                slot: 1,
+                ty: Ty::Num,
+            },
+        );
+        m.insert(
+            "flag".into(),
+            NameInfo {
+                slot: 2,
+                ty: Ty::Bool,
+            },
+        );
+        m.insert(
+            "dept".into(),
+            NameInfo {
+                slot: 3,
+                ty: Ty::Other,
+            },
+        );
+        m
+    }
+
+    fn slots(a: Option<i64>, b: Option<i64>) -> Vec<Val> {
+        vec![
+            a.map_or(Val::None, |x| Val::Num(Decimal::from(x))),
+            b.map_or(Val::None, |x| Val::Num(Decimal::from(x))),
+            Val::Bool(true),
+            Val::Text(Arc::from("sales")),
+        ]
+    }
+
+    fn run(src: &str, s: &[Val]) -> (bool, Result<Val, EvalError>) {
+        let engine = new_engine();
+        let names = names();
+        let c = Compiler::new(&engine, &names);
+        let compiled = c
+            .compile(src, "t", None)
+            .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        (compiled.is_native(), compiled.eval(&engine, s))
+    }
+
+    fn num(v: &Result<Val, EvalError>) -> String {
+        match v {
+            Ok(Val::Num(d)) => d.normalize().to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn native_and_rhai_agree() {
+        let s = slots(Some(4), Some(5));
+        for src in [
+            "a / b",
+            "safe_div(a, b) * 100",
+            "clamp(a * 3 - b, 0, 6)",
+            "-a + abs(0 - b)",
+            "max(a, b) - min([a, b, 7])",
+            "round(a / 3, 2)",
+            "mean([a, b]) + sum([a, b]) + count([a, b])",
+            "a % 3",
+        ] {
+            let (native, v) = run(src, &s);
+            assert!(native, "{src} should be native");
+            let (rhai, w) = run(&format!("let t = {src}; t"), &s);
+            assert!(!rhai);
+            assert_eq!(num(&v), num(&w), "{src}");
+        }
+        assert_eq!(num(&run("a / b", &s).1), "0.8");
+    }
+
+    #[test]
+    fn no_value_propagates() {
+        let s = slots(Some(4), None);
+        assert!(matches!(run("a + b", &s).1, Ok(Val::None)));
+        assert!(matches!(run("safe_div(a, 0) * 100", &s).1, Ok(Val::None)));
+        assert!(matches!(
+            run("let x = safe_div(a, 0); x * 100", &s).1,
+            Ok(Val::None)
+        ));
+        assert_eq!(num(&run("mean([a, b])", &s).1), "4");
+        assert_eq!(num(&run("count([a, b])", &s).1), "1");
+    }
+
+    #[test]
+    fn booleans_and_text() {
+        let s = slots(Some(4), Some(5));
+        let (native, v) = run("a > 3 && flag", &s);
+        assert!(native);
+        assert!(matches!(v, Ok(Val::Bool(true))));
+        let (native, v) = run("dept == \"sales\"", &s);
+        assert!(!native);
+        assert!(matches!(v, Ok(Val::Bool(true))));
+        assert!(matches!(run("!flag || a < 0", &s).1, Ok(Val::Bool(false))));
+    }
+
+    #[test]
+    fn runtime_errors_and_limits() {
+        let s = slots(Some(4), Some(0));
+        let e = run("a / b", &s).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        let e = run("let x = a; x / b", &s).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        let e = run("loop { }", &s).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptLimit));
+        let e = run("fn f(x) { f(x) } f(1)", &s).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptLimit));
+    }
+
+    #[test]
+    fn compile_errors_have_positions() {
+        let engine = new_engine();
+        let names = names();
+        let c = Compiler::new(&engine, &names);
+        let e = c
+            .compile("a +\n  zz", "derived.x", None)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(e[0].code, ErrorCode::UnknownName);
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(3)));
+        let e = c
+            .compile("a * * 2", "derived.x", None)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(e[0].code, ErrorCode::ScriptCompile);
+        let e = c
+            .compile("print(a)", "derived.x", None)
+            .err()
+            .unwrap_or_default();
+        assert!(!e.is_empty());
+        let e = c
+            .compile("sqrt(a)", "derived.x", None)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(e[0].code, ErrorCode::UnknownName);
+        let e = c
+            .compile("eval(\"a\")", "derived.x", None)
+            .err()
+            .unwrap_or_default();
+        assert!(!e.is_empty());
+    }
+}
