@@ -1,0 +1,1 @@
+//! Kotlin and Swift bindings of kaohe.
