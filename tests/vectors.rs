@@ -83,7 +83,7 @@ fn every_vector_passes() {
             failures.push(format!("{}:\n    {}", f.display(), diffs.join("\n    ")));
         }
     }
-    println!("{} vector files replayed", files.len());
+    eprintln!("{} vector files replayed", files.len());
     assert!(
         failures.is_empty(),
         "{} of {} vector files failed:\n{}",

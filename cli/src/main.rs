@@ -1,1 +1,223 @@
-fn main() {}
+//! `kaohe`: check a scheme, score employees, explain a score.
+//!
+//! Exit codes: 0 when everything scored (or the scheme is valid), 1 when the scheme
+//! is invalid or any employee failed (the others are still written), 2 for a usage
+//! error (bad arguments, unreadable files).
+
+mod input;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kaohe::{CompiledScheme, Lang, SchemeErrors};
+
+/// Appraisal scoring from one scheme file: exact decimals, the same answer everywhere.
+#[derive(Parser)]
+#[command(name = "kaohe", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scheme: a one-screen summary (exit 0), or every problem found (exit 1).
+    Check {
+        /// The scheme file (.json, .yaml or .yml).
+        scheme: String,
+        /// Language of labels.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Score employees: one result per employee, in input order.
+    Score {
+        /// The scheme file (.json, .yaml or .yml).
+        scheme: String,
+        /// Employees: a JSON array (.json), JSON Lines (.jsonl), CSV (.csv), or - for JSON on stdin.
+        inputs: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+        /// Language of labels in the table.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Worker threads (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
+    /// Explain one employee's score in words: indicators, adjustments, grade band.
+    Explain {
+        /// The scheme file (.json, .yaml or .yml).
+        scheme: String,
+        /// Employees (as for `score`).
+        inputs: String,
+        /// The employee's id.
+        #[arg(long, short)]
+        employee: String,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+}
+
+/// Output formats of `kaohe score`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutFormat {
+    /// An aligned table for people.
+    Table,
+    /// A JSON array (the conformance format).
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV: one row per employee.
+    Csv,
+}
+
+/// A failure that ends the command with an exit code.
+pub(crate) struct Fail {
+    code: u8,
+    message: String,
+}
+
+impl Fail {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Fail {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    fn data(message: impl Into<String>) -> Self {
+        Fail {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+fn lang(tag: &str) -> Result<Lang, Fail> {
+    Lang::parse(tag).ok_or_else(|| Fail::usage(format!("unknown language '{tag}': use zh or en")))
+}
+
+fn scheme_errors(errs: &SchemeErrors) -> String {
+    let mut out = format!("{} problem(s) in the scheme:\n", errs.errors.len());
+    for e in &errs.errors {
+        out.push_str(&format!("  {e}\n"));
+    }
+    out
+}
+
+fn load_scheme(path: &str) -> Result<CompiledScheme, Fail> {
+    let text = input::read_text(path)?;
+    CompiledScheme::from_str_format(&text, kaohe::Format::from_path(path))
+        .map_err(|e| Fail::data(scheme_errors(&e)))
+}
+
+fn run(cli: Cli) -> Result<u8, Fail> {
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Check { scheme, lang: tag } => {
+            let lang = lang(&tag)?;
+            let text = input::read_text(&scheme)?;
+            match CompiledScheme::from_str_format(&text, kaohe::Format::from_path(&scheme)) {
+                Ok(s) => {
+                    output::summary(&mut stdout, &s, lang).map_err(io_fail)?;
+                    Ok(0)
+                }
+                Err(errs) => {
+                    write!(stdout, "{}", scheme_errors(&errs)).map_err(io_fail)?;
+                    Ok(1)
+                }
+            }
+        }
+        Command::Score {
+            scheme,
+            inputs,
+            format,
+            lang: tag,
+            jobs,
+        } => {
+            let lang = lang(&tag)?;
+            let scheme = load_scheme(&scheme)?;
+            let entries = input::read_employees(&inputs)?;
+            if let Some(n) = jobs {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global()
+                    .ok();
+            }
+            let outcomes = output::score_with_progress(&scheme, &entries);
+            output::write(&mut stdout, &scheme, &outcomes, format, lang).map_err(io_fail)?;
+            let failed = outcomes.iter().filter(|o| o.is_err()).count();
+            if failed > 0 {
+                eprintln!("{} scored, {failed} failed", outcomes.len() - failed);
+            }
+            Ok(u8::from(failed > 0))
+        }
+        Command::Explain {
+            scheme,
+            inputs,
+            employee,
+            lang: tag,
+        } => {
+            let lang = lang(&tag)?;
+            let scheme = load_scheme(&scheme)?;
+            let entries = input::read_employees(&inputs)?;
+            let found = entries.iter().find(|e| match e {
+                Ok(emp) => emp.id == employee,
+                Err(err) => err.id.as_deref() == Some(employee.as_str()),
+            });
+            let Some(entry) = found else {
+                return Err(Fail::data(format!(
+                    "[unknown_employee] no employee '{employee}' in {inputs}"
+                )));
+            };
+            match entry {
+                Ok(emp) => match scheme.score(emp) {
+                    Ok(card) => {
+                        write!(stdout, "{}", scheme.explain(&card, lang)).map_err(io_fail)?;
+                        Ok(0)
+                    }
+                    Err(e) => Err(Fail::data(format!("{employee}: {e}"))),
+                },
+                Err(err) => Err(Fail::data(format!("{employee}: {}", err.error))),
+            }
+        }
+    }
+}
+
+fn io_fail(e: std::io::Error) -> Fail {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (`kaohe score … | head`): not an error of ours.
+        return Fail {
+            code: 0,
+            message: String::new(),
+        };
+    }
+    Fail::usage(format!("cannot write the output: {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprint!("{}", f.message);
+                if !f.message.ends_with('\n') {
+                    eprintln!();
+                }
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}

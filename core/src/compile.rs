@@ -96,7 +96,6 @@ pub(crate) struct Adj {
     pub name: Label,
     pub when: Option<Compiled>,
     pub effect: Effect,
-    pub path: String,
 }
 
 /// A grade band, resolved.
@@ -110,7 +109,6 @@ pub(crate) struct Band {
 /// A derived value, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
-    pub name: String,
     pub slot: usize,
     pub expr: Compiled,
 }
@@ -279,7 +277,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
     // Indicators and groups.
     let mut tree = Vec::new();
     let mut leaves = Vec::new();
-    let mut roots = Vec::new();
+    let roots;
     let mut ids = HashSet::new();
     let mut rating_uses: Vec<(String, Decimal, Decimal, String)> = Vec::new();
     {
@@ -354,7 +352,8 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         grades.push(Band {
             grade: g.grade.clone(),
             min: g.min.map(|d| d.0),
-            coefficient: g.coefficient.map(|d| d.0),
+            // Normalized, so `1.0` in JSON and in YAML (read as 1) print alike.
+            coefficient: g.coefficient.map(|d| crate::num::normalized(d.0)),
         });
     }
     let range = (
@@ -517,11 +516,7 @@ fn compile_derived(
                 if let Some(info) = names.get_mut(name) {
                     info.ty = expr.ty;
                 }
-                out.push(Derived {
-                    name: name.to_owned(),
-                    slot,
-                    expr,
-                });
+                out.push(Derived { slot, expr });
             }
             Err(es) => cx.errors.extend(es),
         }
@@ -788,7 +783,7 @@ impl TreeBuilder<'_, '_> {
                                 "stretch and stretch_achievement go together",
                             ),
                         }
-                        pts.sort_by(|a, b| a.0.cmp(&b.0));
+                        pts.sort_by_key(|p| p.0);
                         pts
                     }
                     _ => {
@@ -967,7 +962,7 @@ fn compile_adjustments(
                 format!("adjustment '{}' is listed twice", a.id),
             );
         }
-        let mut compile = |src: &str, field: &str, cx: &mut Ctx| match compiler.compile(
+        let compile = |src: &str, field: &str, cx: &mut Ctx| match compiler.compile(
             src,
             &format!("{path}.{field}"),
             Some(not_actual),
@@ -1062,7 +1057,6 @@ fn compile_adjustments(
                 name: a.name.clone(),
                 when,
                 effect,
-                path,
             });
         }
     }
@@ -1119,5 +1113,68 @@ impl CompiledScheme {
         }
         let native = all.iter().filter(|c| c.is_native()).count();
         (native, all.len() - native)
+    }
+}
+
+/// One line of a scheme outline (for summaries): a group or an indicator.
+#[derive(Debug, Clone)]
+pub struct OutlineItem<'a> {
+    /// Nesting depth (0 at the top level).
+    pub depth: usize,
+    /// Id of the group or indicator.
+    pub id: &'a str,
+    /// Label.
+    pub name: &'a Label,
+    /// Weight among its siblings, as written.
+    pub weight: Decimal,
+    /// Effective weight out of 100 when nothing is excluded.
+    pub effective_weight: Decimal,
+    /// `group`, or the scoring type of an indicator.
+    pub kind: &'static str,
+    /// The target, where the scoring has one.
+    pub target: Option<Decimal>,
+}
+
+impl CompiledScheme {
+    /// The indicator tree in document order, with weights, for summaries.
+    pub fn outline(&self) -> Vec<OutlineItem<'_>> {
+        let s = &*self.inner;
+        let mut out = Vec::with_capacity(s.tree.len());
+        let mut stack: Vec<(usize, usize, Decimal)> = s
+            .roots
+            .iter()
+            .rev()
+            .map(|r| (*r, 0, Decimal::ONE_HUNDRED))
+            .collect();
+        while let Some((idx, depth, parent)) = stack.pop() {
+            let node = &s.tree[idx];
+            let eff = parent * node.weight / Decimal::ONE_HUNDRED;
+            let leaf = node.leaf.map(|l| &s.leaves[l]);
+            out.push(OutlineItem {
+                depth,
+                id: &node.id,
+                name: &node.name,
+                weight: node.weight,
+                effective_weight: crate::num::normalized(eff),
+                kind: leaf.map_or("group", |l| match &l.scorer {
+                    Scorer::Ratio { .. } => "ratio",
+                    Scorer::Linear { .. } => "linear",
+                    Scorer::Bands { .. } => "bands",
+                    Scorer::Rating { .. } => "rating",
+                    Scorer::PassFail => "pass_fail",
+                    Scorer::Script(_) => "script",
+                }),
+                target: leaf.and_then(|l| l.target),
+            });
+            for c in node.children.iter().rev() {
+                stack.push((*c, depth + 1, eff));
+            }
+        }
+        out
+    }
+
+    /// Labels of the leaf indicators in document order, in a language.
+    pub fn indicator_names(&self, lang: &str) -> Vec<&str> {
+        self.inner.leaves.iter().map(|l| l.name.get(lang)).collect()
     }
 }

@@ -401,28 +401,23 @@ impl<'a> Compiler<'a> {
                 }
                 return true;
             }
-            let Some(ASTNode::Expr(expr)) = nodes.last() else { return true };
-            match expr {
-                Expr::Variable(x, _, pos) => {
-                    let name = &x.1;
-                    if let Some(info) = self.names.get(name.as_str()) {
-                        if allowed.is_some_and(|ok| !ok(name)) {
-                            let (line, column) = pos_parts(*pos);
-                            errors.push(
-                                KaoheError::new(ErrorCode::UnknownName, format!("'{name}' cannot be used here"))
-                                    .at(path)
-                                    .at_position(line, column),
-                            );
-                            return true;
-                        }
-                        let strict = !inside_aggregate(&nodes[..nodes.len() - 1]);
-                        match reads.iter_mut().find(|r| r.slot == info.slot) {
-                            Some(r) => r.strict |= strict,
-                            None => reads.push(Read { slot: info.slot, name: name.clone(), strict }),
-                        }
-                    }
+            let Some(ASTNode::Expr(Expr::Variable(x, _, pos))) = nodes.last() else { return true };
+            let name = &x.1;
+            if let Some(info) = self.names.get(name.as_str()) {
+                if allowed.is_some_and(|ok| !ok(name)) {
+                    let (line, column) = pos_parts(*pos);
+                    errors.push(
+                        KaoheError::new(ErrorCode::UnknownName, format!("'{name}' cannot be used here"))
+                            .at(path)
+                            .at_position(line, column),
+                    );
+                    return true;
                 }
-                _ => {}
+                let strict = !inside_aggregate(&nodes[..nodes.len() - 1]);
+                match reads.iter_mut().find(|r| r.slot == info.slot) {
+                    Some(r) => r.strict |= strict,
+                    None => reads.push(Read { slot: info.slot, name: name.clone(), strict }),
+                }
             }
             true
         });
@@ -463,7 +458,7 @@ impl<'a> Compiler<'a> {
         match expr {
             Expr::Variable(x, _, _) => {
                 let info = self.names.get(x.1.as_str())?;
-                (info.ty != Ty::Other).then(|| (Plan::Slot(info.slot), info.ty))
+                (info.ty != Ty::Other).then_some((Plan::Slot(info.slot), info.ty))
             }
             Expr::IntegerConstant(i, _) => {
                 Some((Plan::Const(Val::Num(Decimal::from(*i))), Ty::Num))

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use rust_decimal::Decimal;
+use kaohe::Decimal;
 use serde_json::Value;
 
 /// The workspace root.
