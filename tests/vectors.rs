@@ -21,22 +21,14 @@ fn run_case(path: &std::path::Path) -> Vec<String> {
                 if !errs.has(want) {
                     diffs.push(format!("expected scheme error {code}, got {errs}"));
                 }
-                if errs
-                    .errors
-                    .iter()
-                    .any(|e| e.path.is_none() && e.line.is_none())
-                {
+                if errs.errors.iter().any(|e| e.path.is_none() && e.line.is_none()) {
                     diffs.push(format!("a scheme error has no location: {errs}"));
                 }
             }
         }
         match kaohe::score_json(&scheme_text, &employees_text) {
-            Err(e)
-                if e.code().as_str() == code
-                    || e.errors().iter().any(|x| x.code.as_str() == code) => {}
-            other => diffs.push(format!(
-                "score_json: expected scheme error {code}, got {other:?}"
-            )),
+            Err(e) if e.code().as_str() == code || e.errors().iter().any(|x| x.code.as_str() == code) => {}
+            other => diffs.push(format!("score_json: expected scheme error {code}, got {other:?}")),
         }
         return diffs;
     }
@@ -46,26 +38,13 @@ fn run_case(path: &std::path::Path) -> Vec<String> {
     };
     let records = case["employees"].as_array().cloned().unwrap_or_default();
     let outcomes = scheme.score_values(records);
-    let typed: serde_json::Value = serde_json::Value::Array(
-        outcomes
-            .iter()
-            .map(kaohe::result::outcome_to_json)
-            .collect(),
-    );
-    diffs.extend(
-        vectors::compare(&case, &typed)
-            .into_iter()
-            .map(|d| format!("score_values: {d}")),
-    );
+    let typed: serde_json::Value =
+        serde_json::Value::Array(outcomes.iter().map(kaohe::result::outcome_to_json).collect());
+    diffs.extend(vectors::compare(&case, &typed).into_iter().map(|d| format!("score_values: {d}")));
     match kaohe::score_json(&scheme_text, &employees_text) {
         Ok(text) => {
-            let v: serde_json::Value =
-                serde_json::from_str(&text).expect("score_json returns JSON");
-            diffs.extend(
-                vectors::compare(&case, &v)
-                    .into_iter()
-                    .map(|d| format!("score_json: {d}")),
-            );
+            let v: serde_json::Value = serde_json::from_str(&text).expect("score_json returns JSON");
+            diffs.extend(vectors::compare(&case, &v).into_iter().map(|d| format!("score_json: {d}")));
         }
         Err(e) => diffs.push(format!("score_json failed: {e}")),
     }
@@ -84,23 +63,13 @@ fn every_vector_passes() {
         }
     }
     eprintln!("{} vector files replayed", files.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} vector files failed:\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} vector files failed:\n{}", failures.len(), files.len(), failures.join("\n"));
 }
 
 #[test]
 fn shared_vectors_are_present_in_this_checkout() {
     // The shared acceptance vectors sit beside the repository in CI and development.
     if vectors::shared_dir_exists() {
-        assert!(
-            vectors::vector_files()
-                .iter()
-                .any(|p| p.to_string_lossy().contains("shared/spec/vectors"))
-        );
+        assert!(vectors::vector_files().iter().any(|p| p.to_string_lossy().contains("shared/spec/vectors")));
     }
 }

@@ -83,17 +83,11 @@ pub(crate) struct Fail {
 
 impl Fail {
     pub(crate) fn usage(message: impl Into<String>) -> Self {
-        Fail {
-            code: 2,
-            message: message.into(),
-        }
+        Fail { code: 2, message: message.into() }
     }
 
     fn data(message: impl Into<String>) -> Self {
-        Fail {
-            code: 1,
-            message: message.into(),
-        }
+        Fail { code: 1, message: message.into() }
     }
 }
 
@@ -111,8 +105,7 @@ fn scheme_errors(errs: &SchemeErrors) -> String {
 
 fn load_scheme(path: &str) -> Result<CompiledScheme, Fail> {
     let text = input::read_text(path)?;
-    CompiledScheme::from_str_format(&text, kaohe::Format::from_path(path))
-        .map_err(|e| Fail::data(scheme_errors(&e)))
+    CompiledScheme::from_str_format(&text, kaohe::Format::from_path(path)).map_err(|e| Fail::data(scheme_errors(&e)))
 }
 
 fn run(cli: Cli) -> Result<u8, Fail> {
@@ -132,21 +125,12 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                 }
             }
         }
-        Command::Score {
-            scheme,
-            inputs,
-            format,
-            lang: tag,
-            jobs,
-        } => {
+        Command::Score { scheme, inputs, format, lang: tag, jobs } => {
             let lang = lang(&tag)?;
             let scheme = load_scheme(&scheme)?;
             let entries = input::read_employees(&inputs)?;
             if let Some(n) = jobs {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n.max(1))
-                    .build_global()
-                    .ok();
+                rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
             }
             let outcomes = output::score_with_progress(&scheme, &entries);
             output::write(&mut stdout, &scheme, &outcomes, format, lang).map_err(io_fail)?;
@@ -156,12 +140,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             }
             Ok(u8::from(failed > 0))
         }
-        Command::Explain {
-            scheme,
-            inputs,
-            employee,
-            lang: tag,
-        } => {
+        Command::Explain { scheme, inputs, employee, lang: tag } => {
             let lang = lang(&tag)?;
             let scheme = load_scheme(&scheme)?;
             let entries = input::read_employees(&inputs)?;
@@ -170,9 +149,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                 Err(err) => err.id.as_deref() == Some(employee.as_str()),
             });
             let Some(entry) = found else {
-                return Err(Fail::data(format!(
-                    "[unknown_employee] no employee '{employee}' in {inputs}"
-                )));
+                return Err(Fail::data(format!("[unknown_employee] no employee '{employee}' in {inputs}")));
             };
             match entry {
                 Ok(emp) => match scheme.score(emp) {
@@ -191,10 +168,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
 fn io_fail(e: std::io::Error) -> Fail {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         // The reader went away (`kaohe score … | head`): not an error of ours.
-        return Fail {
-            code: 0,
-            message: String::new(),
-        };
+        return Fail { code: 0, message: String::new() };
     }
     Fail::usage(format!("cannot write the output: {e}"))
 }

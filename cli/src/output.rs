@@ -19,10 +19,8 @@ pub(crate) fn score_with_progress(
     }
     let bar = indicatif::ProgressBar::new(entries.len() as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} employees · {per_sec} · eta {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} employees · {per_sec} · eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let mut out = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
@@ -76,14 +74,7 @@ pub(crate) fn summary(w: &mut impl Write, s: &CompiledScheme, lang: Lang) -> io:
     let head = if zh(lang) {
         ["指标", "id", "权重", "有效权重", "计分", "目标"]
     } else {
-        [
-            "indicator",
-            "id",
-            "weight",
-            "effective",
-            "scoring",
-            "target",
-        ]
+        ["indicator", "id", "weight", "effective", "scoring", "target"]
     };
     table.set_header(head);
     for o in &outline {
@@ -93,24 +84,14 @@ pub(crate) fn summary(w: &mut impl Write, s: &CompiledScheme, lang: Lang) -> io:
             o.weight.normalize().to_string(),
             o.effective_weight.to_string(),
             o.kind.to_owned(),
-            o.target
-                .map(|t| t.normalize().to_string())
-                .unwrap_or_default(),
+            o.target.map(|t| t.normalize().to_string()).unwrap_or_default(),
         ]);
     }
     for line in table.to_string().lines() {
         writeln!(w, "  {}", line.trim_end())?;
     }
     if !m.adjustments.is_empty() {
-        writeln!(
-            w,
-            "  {}",
-            if zh(lang) {
-                "调整项："
-            } else {
-                "adjustments:"
-            }
-        )?;
+        writeln!(w, "  {}", if zh(lang) { "调整项：" } else { "adjustments:" })?;
         for a in &m.adjustments {
             let effect = if let Some(p) = &a.points {
                 format!("points {}", p.as_str())
@@ -120,17 +101,10 @@ pub(crate) fn summary(w: &mut impl Write, s: &CompiledScheme, lang: Lang) -> io:
                 format!(
                     "veto → {}{}",
                     a.score.map_or("0".to_owned(), |d| d.to_string()),
-                    a.grade
-                        .as_ref()
-                        .map(|g| format!(", {g}"))
-                        .unwrap_or_default()
+                    a.grade.as_ref().map(|g| format!(", {g}")).unwrap_or_default()
                 )
             };
-            let when = a
-                .when
-                .as_ref()
-                .map(|c| format!(" when {}", c.as_str()))
-                .unwrap_or_default();
+            let when = a.when.as_ref().map(|c| format!(" when {}", c.as_str())).unwrap_or_default();
             writeln!(w, "    {} ({}){when}: {effect}", a.name.get(tag), a.id)?;
         }
     }
@@ -144,12 +118,7 @@ pub(crate) fn summary(w: &mut impl Write, s: &CompiledScheme, lang: Lang) -> io:
                 format!("{} {min}{coef}", g.grade)
             })
             .collect();
-        writeln!(
-            w,
-            "  {} {}",
-            if zh(lang) { "等级：" } else { "grades:" },
-            grades.join(" · ")
-        )?;
+        writeln!(w, "  {} {}", if zh(lang) { "等级：" } else { "grades:" }, grades.join(" · "))?;
     }
     Ok(())
 }
@@ -182,15 +151,8 @@ fn opt(d: Option<kaohe::Decimal>) -> String {
 fn csv_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let ids = s.indicator_ids();
-    let adjs: Vec<&str> = s
-        .scheme()
-        .adjustments
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
-    let mut header: Vec<String> = ["id", "score", "grade", "coefficient", "subtotal"]
-        .map(String::from)
-        .to_vec();
+    let adjs: Vec<&str> = s.scheme().adjustments.iter().map(|a| a.id.as_str()).collect();
+    let mut header: Vec<String> = ["id", "score", "grade", "coefficient", "subtotal"].map(String::from).to_vec();
     header.extend(ids.iter().map(|i| format!("points.{i}")));
     header.extend(adjs.iter().map(|a| format!("applied.{a}")));
     header.extend(["error_code", "error_message"].map(String::from));
@@ -206,25 +168,15 @@ fn csv_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome]) -> io::
                     opt(c.coefficient),
                     c.subtotal.to_string(),
                 ]);
-                row.extend(
-                    ids.iter()
-                        .map(|i| opt(c.indicator(i).and_then(|l| l.points))),
-                );
+                row.extend(ids.iter().map(|i| opt(c.indicator(i).and_then(|l| l.points))));
                 row.extend(adjs.iter().map(|a| {
-                    c.adjustments
-                        .iter()
-                        .find(|x| x.id == *a)
-                        .map(|x| x.applied.to_string())
-                        .unwrap_or_default()
+                    c.adjustments.iter().find(|x| x.id == *a).map(|x| x.applied.to_string()).unwrap_or_default()
                 }));
                 row.extend([String::new(), String::new()]);
             }
             Err(e) => {
                 row.push(e.id.clone().unwrap_or_default());
-                row.extend(std::iter::repeat_n(
-                    String::new(),
-                    4 + ids.len() + adjs.len(),
-                ));
+                row.extend(std::iter::repeat_n(String::new(), 4 + ids.len() + adjs.len()));
                 row.extend([e.error.code.as_str().to_owned(), e.error.message.clone()]);
             }
         }
@@ -233,34 +185,18 @@ fn csv_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome]) -> io::
     out.flush()
 }
 
-fn table_out(
-    w: &mut impl Write,
-    s: &CompiledScheme,
-    outcomes: &[Outcome],
-    lang: Lang,
-) -> io::Result<()> {
+fn table_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome], lang: Lang) -> io::Result<()> {
     let zh = zh(lang);
     let ids = s.indicator_ids();
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     let mut header: Vec<String> = if zh {
-        ["员工", "总分", "等级", "系数", "小计"]
-            .map(String::from)
-            .to_vec()
+        ["员工", "总分", "等级", "系数", "小计"].map(String::from).to_vec()
     } else {
-        ["id", "score", "grade", "coef.", "subtotal"]
-            .map(String::from)
-            .to_vec()
+        ["id", "score", "grade", "coef.", "subtotal"].map(String::from).to_vec()
     };
     header.extend(s.indicator_names(lang.tag()).into_iter().map(String::from));
-    header.push(
-        if zh {
-            "调整 / 错误"
-        } else {
-            "adjustments / error"
-        }
-        .to_owned(),
-    );
+    header.push(if zh { "调整 / 错误" } else { "adjustments / error" }.to_owned());
     table.set_header(header);
     for o in outcomes {
         let row: Vec<String> = match o {
@@ -272,22 +208,15 @@ fn table_out(
                     c.coefficient.map_or_else(|| "—".into(), |d| d.to_string()),
                     c.subtotal.to_string(),
                 ];
-                row.extend(ids.iter().map(|i| {
-                    c.indicator(i)
-                        .and_then(|l| l.points)
-                        .map_or_else(|| "—".into(), |p| p.to_string())
-                }));
+                row.extend(
+                    ids.iter()
+                        .map(|i| c.indicator(i).and_then(|l| l.points).map_or_else(|| "—".into(), |p| p.to_string())),
+                );
                 let applied: Vec<String> = c
                     .adjustments
                     .iter()
                     .filter(|a| a.applied)
-                    .map(|a| {
-                        if a.veto {
-                            format!("{} (veto)", a.id)
-                        } else {
-                            format!("{} {:+}", a.id, a.delta)
-                        }
-                    })
+                    .map(|a| if a.veto { format!("{} (veto)", a.id) } else { format!("{} {:+}", a.id, a.delta) })
                     .collect();
                 row.push(applied.join(", "));
                 row

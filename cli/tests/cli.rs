@@ -9,11 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn kaohe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args(args)
-        .current_dir(vectors::root())
-        .output()
-        .expect("run kaohe")
+    Command::new(env!("CARGO_BIN_EXE_kaohe")).args(args).current_dir(vectors::root()).output().expect("run kaohe")
 }
 
 fn stdout(o: &Output) -> String {
@@ -66,26 +62,14 @@ fn every_vector_through_the_cli() {
         if !diffs.is_empty() {
             failures.push(format!("{}: {}", file.display(), diffs.join("; ")));
         }
-        let any_error = case["expect"]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r.get("error").is_some());
+        let any_error = case["expect"]["results"].as_array().unwrap().iter().any(|r| r.get("error").is_some());
         if out.status.code() != Some(if any_error { 1 } else { 0 }) {
-            failures.push(format!(
-                "{}: exit code {:?}",
-                file.display(),
-                out.status.code()
-            ));
+            failures.push(format!("{}: exit code {:?}", file.display(), out.status.code()));
         }
         // The conformance text of the core is exactly what the CLI prints.
-        let text =
-            kaohe::score_json(&case["scheme"].to_string(), &case["employees"].to_string()).unwrap();
+        let text = kaohe::score_json(&case["scheme"].to_string(), &case["employees"].to_string()).unwrap();
         if stdout(&out) != format!("{text}\n") {
-            failures.push(format!(
-                "{}: score_json differs from the CLI output",
-                file.display()
-            ));
+            failures.push(format!("{}: score_json differs from the CLI output", file.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -93,11 +77,7 @@ fn every_vector_through_the_cli() {
 
 #[test]
 fn photo_studio_table_and_explanation() {
-    let out = kaohe(&[
-        "score",
-        "examples/photo-studio/scheme.json",
-        "examples/photo-studio/employees.json",
-    ]);
+    let out = kaohe(&["score", "examples/photo-studio/scheme.json", "examples/photo-studio/employees.json"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("客户转化率"), "{text}");
@@ -126,9 +106,7 @@ fn photo_studio_table_and_explanation() {
     ]);
     let text = stdout(&out);
     assert!(
-        text.contains(
-            "Conversion rate 45.00%, target 40.00%, achievement 100%, 30.00 points (weight 30)"
-        ),
+        text.contains("Conversion rate 45.00%, target 40.00%, achievement 100%, 30.00 points (weight 30)"),
         "{text}"
     );
     assert!(text.contains("late_count > 3 holds"), "{text}");
@@ -139,23 +117,13 @@ fn photo_studio_table_and_explanation() {
 fn csv_and_json_inputs_agree_for_every_example() {
     for dir in std::fs::read_dir(vectors::root().join("examples")).unwrap() {
         let dir = dir.unwrap().path();
-        let (scheme, json, csv) = (
-            dir.join("scheme.json"),
-            dir.join("employees.json"),
-            dir.join("employees.csv"),
-        );
+        let (scheme, json, csv) = (dir.join("scheme.json"), dir.join("employees.json"), dir.join("employees.csv"));
         if !(scheme.exists() && json.exists() && csv.exists()) {
             continue;
         }
         let a = kaohe(&["score", s(&scheme), s(&json), "--format", "json"]);
         let b = kaohe(&["score", s(&scheme), s(&csv), "--format", "json"]);
-        assert_eq!(
-            a.status.code(),
-            Some(0),
-            "{}: {}",
-            dir.display(),
-            String::from_utf8_lossy(&a.stderr)
-        );
+        assert_eq!(a.status.code(), Some(0), "{}: {}", dir.display(), String::from_utf8_lossy(&a.stderr));
         let strip = |o: &Output| {
             let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             for r in v.as_array_mut().unwrap() {
@@ -172,48 +140,22 @@ fn csv_and_json_inputs_agree_for_every_example() {
 
 #[test]
 fn yaml_scheme_scores_like_json() {
-    let a = kaohe(&[
-        "score",
-        "examples/photo-studio/scheme.json",
-        "examples/photo-studio/employees.json",
-        "-f",
-        "json",
-    ]);
-    let b = kaohe(&[
-        "score",
-        "examples/photo-studio/scheme.yaml",
-        "examples/photo-studio/employees.json",
-        "-f",
-        "json",
-    ]);
-    assert!(
-        stdout(&a) == stdout(&b),
-        "the YAML copy of the photo-studio scheme scores differently"
-    );
+    let a =
+        kaohe(&["score", "examples/photo-studio/scheme.json", "examples/photo-studio/employees.json", "-f", "json"]);
+    let b =
+        kaohe(&["score", "examples/photo-studio/scheme.yaml", "examples/photo-studio/employees.json", "-f", "json"]);
+    assert!(stdout(&a) == stdout(&b), "the YAML copy of the photo-studio scheme scores differently");
 }
 
 #[test]
 fn formats_jsonl_and_csv() {
-    let out = kaohe(&[
-        "score",
-        "examples/photo-studio/scheme.json",
-        "examples/photo-studio/employees.json",
-        "-f",
-        "jsonl",
-    ]);
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let out =
+        kaohe(&["score", "examples/photo-studio/scheme.json", "examples/photo-studio/employees.json", "-f", "jsonl"]);
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 8);
     assert_eq!(lines[2]["score"], "90.00");
-    let out = kaohe(&[
-        "score",
-        "examples/photo-studio/scheme.json",
-        "examples/photo-studio/employees.json",
-        "-f",
-        "csv",
-    ]);
+    let out =
+        kaohe(&["score", "examples/photo-studio/scheme.json", "examples/photo-studio/employees.json", "-f", "csv"]);
     let text = stdout(&out);
     let mut rows = text.lines();
     assert_eq!(
@@ -222,10 +164,7 @@ fn formats_jsonl_and_csv() {
             "id,score,grade,coefficient,subtotal,points.conversion,points.satisfaction,points.repeat,applied.lateness,error_code,error_message"
         )
     );
-    assert_eq!(
-        rows.next(),
-        Some("E001,100.00,S,1.5,100.00,30.00,40.00,30.00,false,,")
-    );
+    assert_eq!(rows.next(), Some("E001,100.00,S,1.5,100.00,30.00,40.00,30.00,false,,"));
 }
 
 #[test]
@@ -248,26 +187,8 @@ fn exit_codes() {
     assert_eq!(v[2]["score"], "100.00");
     // Usage errors: exit 2.
     assert_eq!(kaohe(&["score"]).status.code(), Some(2));
-    assert_eq!(
-        kaohe(&["score", s(&scheme), "/nonexistent.json"])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        kaohe(&[
-            "explain",
-            s(&scheme),
-            s(&emps),
-            "--employee",
-            "ok",
-            "--lang",
-            "fr"
-        ])
-        .status
-        .code(),
-        Some(2)
-    );
+    assert_eq!(kaohe(&["score", s(&scheme), "/nonexistent.json"]).status.code(), Some(2));
+    assert_eq!(kaohe(&["explain", s(&scheme), s(&emps), "--employee", "ok", "--lang", "fr"]).status.code(), Some(2));
     // Unknown employee: exit 1 with its code.
     let out = kaohe(&["explain", s(&scheme), s(&emps), "--employee", "nobody"]);
     assert_eq!(out.status.code(), Some(1));
@@ -311,5 +232,8 @@ fn dependency_cycles_are_named() {
         "indicators":[{"id":"i","name":"I","weight":100,"value":"a","scoring":{"type":"ratio","target":1}}]}"#,
     );
     let text = stdout(&kaohe(&["check", s(&scheme)]));
-    assert!(text.contains("[dependency_cycle] derived.a: derived values depend on each other in a cycle: a -> b -> a"), "{text}");
+    assert!(
+        text.contains("[dependency_cycle] derived.a: derived values depend on each other in a cycle: a -> b -> a"),
+        "{text}"
+    );
 }

@@ -13,35 +13,17 @@ use rust_decimal::Decimal;
 
 use crate::error::{ErrorCode, KaoheError, SchemeErrors};
 use crate::inputs::InputSpec;
-use crate::scheme::{
-    Direction, InputType, Label, Missing, Node, RatingMapping, Rounding, Scheme, Scoring, Unit,
-};
+use crate::scheme::{Direction, InputType, Label, Missing, Node, RatingMapping, Rounding, Scheme, Scoring, Unit};
 use crate::script::{Compiled, Compiler, NameInfo, Ty};
 use crate::value::Val;
 
 /// How an indicator's actual becomes an achievement, resolved.
 #[derive(Debug, Clone)]
 pub(crate) enum Scorer {
-    Ratio {
-        target: Decimal,
-        lower: bool,
-        floor: Decimal,
-        cap: Decimal,
-    },
-    Linear {
-        points: Vec<(Decimal, Decimal)>,
-    },
-    Bands {
-        bands: Vec<(Option<Decimal>, Option<Decimal>, Decimal)>,
-        otherwise: Decimal,
-    },
-    Rating {
-        lo: Decimal,
-        hi: Decimal,
-        raters: Vec<(String, Decimal)>,
-        trim: bool,
-        mapping: RatingMapping,
-    },
+    Ratio { target: Decimal, lower: bool, floor: Decimal, cap: Decimal },
+    Linear { points: Vec<(Decimal, Decimal)> },
+    Bands { bands: Vec<(Option<Decimal>, Option<Decimal>, Decimal)>, otherwise: Decimal },
+    Rating { lo: Decimal, hi: Decimal, raters: Vec<(String, Decimal)>, trim: bool, mapping: RatingMapping },
     PassFail,
     Script(Compiled),
 }
@@ -77,16 +59,9 @@ pub(crate) struct TreeNode {
 /// What an adjustment does, resolved.
 #[derive(Debug, Clone)]
 pub(crate) enum Effect {
-    Points {
-        amount: Compiled,
-        min: Option<Decimal>,
-        max: Option<Decimal>,
-    },
+    Points { amount: Compiled, min: Option<Decimal>, max: Option<Decimal> },
     Scale(Compiled),
-    Veto {
-        score: Decimal,
-        grade: Option<usize>,
-    },
+    Veto { score: Decimal, grade: Option<usize> },
 }
 
 /// An adjustment, compiled.
@@ -148,8 +123,7 @@ impl std::fmt::Debug for CompiledScheme {
 
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z' | '_'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+    matches!(chars.next(), Some('a'..='z' | '_')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
 fn hundred() -> Decimal {
@@ -182,11 +156,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
     let engine = crate::script::new_engine();
 
     if scheme.rounding.places > 10 {
-        cx.push(
-            ErrorCode::InvalidScheme,
-            "rounding.places",
-            "rounding places must be between 0 and 10",
-        );
+        cx.push(ErrorCode::InvalidScheme, "rounding.places", "rounding places must be between 0 and 10");
     }
 
     // Names: inputs first, then derived, then `actual`.
@@ -197,11 +167,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         cx.ident("input", name, path.clone());
         if let (Some(lo), Some(hi)) = (decl.min, decl.max) {
             if lo > hi {
-                cx.push(
-                    ErrorCode::InvalidScheme,
-                    format!("{path}.min"),
-                    format!("min {lo} is above max {hi}"),
-                );
+                cx.push(ErrorCode::InvalidScheme, format!("{path}.min"), format!("min {lo} is above max {hi}"));
             }
         }
         let ty = match decl.kind {
@@ -239,37 +205,18 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         let path = format!("derived.{name}");
         cx.ident("derived value", name, path.clone());
         if names.contains_key(name.as_str()) {
-            cx.push(
-                ErrorCode::DuplicateId,
-                path,
-                format!("derived value '{name}' has the name of an input"),
-            );
+            cx.push(ErrorCode::DuplicateId, path, format!("derived value '{name}' has the name of an input"));
             continue;
         }
-        names.insert(
-            (*name).clone(),
-            NameInfo {
-                slot: n_inputs + k,
-                ty: Ty::Other,
-            },
-        );
+        names.insert((*name).clone(), NameInfo { slot: n_inputs + k, ty: Ty::Other });
     }
     let actual_slot = n_inputs + derived_names.len();
     if !names.contains_key("actual") {
-        names.insert(
-            "actual".into(),
-            NameInfo {
-                slot: actual_slot,
-                ty: Ty::Other,
-            },
-        );
+        names.insert("actual".into(), NameInfo { slot: actual_slot, ty: Ty::Other });
     }
     let n_slots = actual_slot + 1;
-    let not_actual = |n: &str| {
-        n != "actual"
-            || scheme.inputs.contains_key("actual")
-            || scheme.derived.contains_key("actual")
-    };
+    let not_actual =
+        |n: &str| n != "actual" || scheme.inputs.contains_key("actual") || scheme.derived.contains_key("actual");
 
     // Derived values: compile once for their reads, order them, then compile in order with known types.
     let derived = compile_derived(&scheme, &engine, &mut names, &not_actual, &mut cx);
@@ -293,11 +240,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
             not_actual: &not_actual,
         };
         if scheme.indicators.is_empty() {
-            b.cx.push(
-                ErrorCode::InvalidScheme,
-                "indicators",
-                "a scheme needs at least one indicator",
-            );
+            b.cx.push(ErrorCode::InvalidScheme, "indicators", "a scheme needs at least one indicator");
         }
         roots = b.nodes(&scheme.indicators, "indicators", None, hundred());
     }
@@ -318,8 +261,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
             );
         }
     }
-    let adjustments =
-        compile_adjustments(&scheme, &engine, &names, &grade_index, &not_actual, &mut cx);
+    let adjustments = compile_adjustments(&scheme, &engine, &names, &grade_index, &not_actual, &mut cx);
 
     // Grades and score range.
     let mut grades = Vec::with_capacity(scheme.grades.len());
@@ -356,17 +298,10 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
             coefficient: g.coefficient.map(|d| crate::num::normalized(d.0)),
         });
     }
-    let range = (
-        scheme.score_range.min.map(|d| d.0),
-        scheme.score_range.max.map(|d| d.0),
-    );
+    let range = (scheme.score_range.min.map(|d| d.0), scheme.score_range.max.map(|d| d.0));
     if let (Some(lo), Some(hi)) = range {
         if lo > hi {
-            cx.push(
-                ErrorCode::InvalidScheme,
-                "score_range",
-                format!("score_range min {lo} is above max {hi}"),
-            );
+            cx.push(ErrorCode::InvalidScheme, "score_range", format!("score_range min {lo} is above max {hi}"));
         }
     }
 
@@ -411,22 +346,13 @@ fn compile_derived(
             if scheme.inputs.contains_key(name) {
                 continue;
             }
-            match compiler.compile(
-                formula.as_str(),
-                &format!("derived.{name}"),
-                Some(not_actual),
-            ) {
+            match compiler.compile(formula.as_str(), &format!("derived.{name}"), Some(not_actual)) {
                 Ok(c) => {
                     let ds = c
                         .reads()
                         .iter()
                         .filter(|r| r.slot >= n_inputs)
-                        .filter_map(|r| {
-                            scheme
-                                .derived
-                                .get_key_value(r.name.as_str())
-                                .map(|(k, _)| k.as_str())
-                        })
+                        .filter_map(|r| scheme.derived.get_key_value(r.name.as_str()).map(|(k, _)| k.as_str()))
                         .collect();
                     deps.insert(name.as_str(), ds);
                 }
@@ -474,14 +400,7 @@ fn compile_derived(
     }
     let mut cycles = Vec::new();
     for n in deps.keys() {
-        visit(
-            n,
-            &deps,
-            &mut state,
-            &mut Vec::new(),
-            &mut order,
-            &mut cycles,
-        );
+        visit(n, &deps, &mut state, &mut Vec::new(), &mut order, &mut cycles);
     }
     for cycle in cycles {
         let mut key = cycle[..cycle.len() - 1].to_vec();
@@ -490,10 +409,7 @@ fn compile_derived(
             cx.push(
                 ErrorCode::DependencyCycle,
                 format!("derived.{}", cycle[0]),
-                format!(
-                    "derived values depend on each other in a cycle: {}",
-                    cycle.join(" -> ")
-                ),
+                format!("derived values depend on each other in a cycle: {}", cycle.join(" -> ")),
             );
         }
     }
@@ -504,11 +420,7 @@ fn compile_derived(
     for name in order {
         let compiled = {
             let compiler = Compiler::new(engine, names);
-            compiler.compile(
-                scheme.derived[name].as_str(),
-                &format!("derived.{name}"),
-                Some(not_actual),
-            )
+            compiler.compile(scheme.derived[name].as_str(), &format!("derived.{name}"), Some(not_actual))
         };
         match compiled {
             Ok(expr) => {
@@ -536,13 +448,7 @@ struct TreeBuilder<'a, 'b> {
 }
 
 impl TreeBuilder<'_, '_> {
-    fn nodes(
-        &mut self,
-        items: &[Node],
-        path: &str,
-        parent: Option<usize>,
-        parent_weight: Decimal,
-    ) -> Vec<usize> {
+    fn nodes(&mut self, items: &[Node], path: &str, parent: Option<usize>, parent_weight: Decimal) -> Vec<usize> {
         let mut out = Vec::with_capacity(items.len());
         let mut sum = Decimal::ZERO;
         for (i, node) in items.iter().enumerate() {
@@ -564,18 +470,8 @@ impl TreeBuilder<'_, '_> {
         out
     }
 
-    fn node(
-        &mut self,
-        node: &Node,
-        path: &str,
-        parent: Option<usize>,
-        parent_weight: Decimal,
-    ) -> usize {
-        let kind = if node.is_group() {
-            "group"
-        } else {
-            "indicator"
-        };
+    fn node(&mut self, node: &Node, path: &str, parent: Option<usize>, parent_weight: Decimal) -> usize {
+        let kind = if node.is_group() { "group" } else { "indicator" };
         self.cx.ident(kind, &node.id, format!("{path}.id"));
         if !self.ids.insert(node.id.clone()) {
             self.cx.push(
@@ -585,11 +481,7 @@ impl TreeBuilder<'_, '_> {
             );
         }
         if node.weight.0 <= Decimal::ZERO {
-            self.cx.push(
-                ErrorCode::InvalidScheme,
-                format!("{path}.weight"),
-                "a weight must be above 0",
-            );
+            self.cx.push(ErrorCode::InvalidScheme, format!("{path}.weight"), "a weight must be above 0");
         }
         let weight = parent_weight * node.weight.0 / hundred();
         let idx = self.tree.len();
@@ -612,10 +504,7 @@ impl TreeBuilder<'_, '_> {
                     self.cx.push(
                         ErrorCode::InvalidScheme,
                         format!("{path}.{field}"),
-                        format!(
-                            "group '{}' has indicators of its own, so it cannot have '{field}'",
-                            node.id
-                        ),
+                        format!("group '{}' has indicators of its own, so it cannot have '{field}'", node.id),
                     );
                 }
             }
@@ -637,45 +526,31 @@ impl TreeBuilder<'_, '_> {
 
     fn leaf(&mut self, node: &Node, path: &str, idx: usize, weight: Decimal) -> Option<Leaf> {
         let (Some(value), Some(scoring)) = (&node.value, &node.scoring) else {
-            for (field, present) in [
-                ("value", node.value.is_some()),
-                ("scoring", node.scoring.is_some()),
-            ] {
+            for (field, present) in [("value", node.value.is_some()), ("scoring", node.scoring.is_some())] {
                 if !present {
                     self.cx.push(
                         ErrorCode::InvalidScheme,
                         format!("{path}.{field}"),
-                        format!(
-                            "indicator '{}' needs '{field}' (or 'indicators' to be a group)",
-                            node.id
-                        ),
+                        format!("indicator '{}' needs '{field}' (or 'indicators' to be a group)", node.id),
                     );
                 }
             }
             return None;
         };
         let value_path = format!("{path}.value");
-        let compiled_value =
-            match self
-                .compiler
-                .compile(value.as_str(), &value_path, Some(self.not_actual))
-            {
-                Ok(c) => Some(c),
-                Err(es) => {
-                    self.cx.errors.extend(es);
-                    None
-                }
-            };
+        let compiled_value = match self.compiler.compile(value.as_str(), &value_path, Some(self.not_actual)) {
+            Ok(c) => Some(c),
+            Err(es) => {
+                self.cx.errors.extend(es);
+                None
+            }
+        };
         let scorer = self.scorer(node, scoring, value.as_str(), &format!("{path}.scoring"));
         let (value, scorer) = (compiled_value?, scorer?);
         let target = match scoring {
             Scoring::Ratio { target, .. } => Some(target.0),
-            Scoring::Linear {
-                target: Some(t), ..
-            } => Some(t.0),
-            Scoring::Linear {
-                points: Some(ps), ..
-            } => ps.iter().find(|p| p[1].0 == Decimal::ONE).map(|p| p[0].0),
+            Scoring::Linear { target: Some(t), .. } => Some(t.0),
+            Scoring::Linear { points: Some(ps), .. } => ps.iter().find(|p| p[1].0 == Decimal::ONE).map(|p| p[0].0),
             _ => None,
         };
         let unit = node.unit.unwrap_or_else(|| guess_unit(scoring));
@@ -693,27 +568,12 @@ impl TreeBuilder<'_, '_> {
         })
     }
 
-    fn scorer(
-        &mut self,
-        node: &Node,
-        scoring: &Scoring,
-        value: &str,
-        path: &str,
-    ) -> Option<Scorer> {
+    fn scorer(&mut self, node: &Node, scoring: &Scoring, value: &str, path: &str) -> Option<Scorer> {
         let errs_before = self.cx.errors.len();
         let scorer = match scoring {
-            Scoring::Ratio {
-                target,
-                direction,
-                floor,
-                cap,
-            } => {
+            Scoring::Ratio { target, direction, floor, cap } => {
                 if target.0 <= Decimal::ZERO {
-                    self.cx.push(
-                        ErrorCode::InvalidScheme,
-                        format!("{path}.target"),
-                        "a ratio target must be above 0",
-                    );
+                    self.cx.push(ErrorCode::InvalidScheme, format!("{path}.target"), "a ratio target must be above 0");
                 }
                 let floor = floor.map_or(Decimal::ZERO, |d| d.0);
                 let cap = cap.map_or(Decimal::ONE, |d| d.0);
@@ -724,25 +584,11 @@ impl TreeBuilder<'_, '_> {
                         format!("floor {floor} is above cap {cap}"),
                     );
                 }
-                Scorer::Ratio {
-                    target: target.0,
-                    lower: *direction == Direction::LowerBetter,
-                    floor,
-                    cap,
-                }
+                Scorer::Ratio { target: target.0, lower: *direction == Direction::LowerBetter, floor, cap }
             }
-            Scoring::Linear {
-                points,
-                threshold,
-                target,
-                stretch,
-                stretch_achievement,
-                direction,
-            } => {
+            Scoring::Linear { points, threshold, target, stretch, stretch_achievement, direction } => {
                 let pts: Vec<(Decimal, Decimal)> = match (points, threshold, target) {
-                    (Some(ps), None, None)
-                        if stretch.is_none() && stretch_achievement.is_none() =>
-                    {
+                    (Some(ps), None, None) if stretch.is_none() && stretch_achievement.is_none() => {
                         ps.iter().map(|p| (p[0].0, p[1].0)).collect()
                     }
                     (None, Some(th), Some(tg)) => {
@@ -755,11 +601,7 @@ impl TreeBuilder<'_, '_> {
                                 format!("{path}.target"),
                                 format!(
                                     "with direction {} the target must be {} the threshold",
-                                    if lower {
-                                        "lower_better"
-                                    } else {
-                                        "higher_better"
-                                    },
+                                    if lower { "lower_better" } else { "higher_better" },
                                     if lower { "below" } else { "above" }
                                 ),
                             );
@@ -813,11 +655,7 @@ impl TreeBuilder<'_, '_> {
             }
             Scoring::Bands { bands, otherwise } => {
                 if bands.is_empty() {
-                    self.cx.push(
-                        ErrorCode::InvalidScheme,
-                        format!("{path}.bands"),
-                        "bands needs at least one band",
-                    );
+                    self.cx.push(ErrorCode::InvalidScheme, format!("{path}.bands"), "bands needs at least one band");
                 }
                 for (i, b) in bands.iter().enumerate() {
                     if let (Some(lo), Some(hi)) = (b.min, b.max) {
@@ -831,19 +669,11 @@ impl TreeBuilder<'_, '_> {
                     }
                 }
                 Scorer::Bands {
-                    bands: bands
-                        .iter()
-                        .map(|b| (b.min.map(|d| d.0), b.max.map(|d| d.0), b.achievement.0))
-                        .collect(),
+                    bands: bands.iter().map(|b| (b.min.map(|d| d.0), b.max.map(|d| d.0), b.achievement.0)).collect(),
                     otherwise: otherwise.map_or(Decimal::ZERO, |d| d.0),
                 }
             }
-            Scoring::Rating {
-                scale,
-                raters,
-                trim,
-                mapping,
-            } => {
+            Scoring::Rating { scale, raters, trim, mapping } => {
                 let (lo, hi) = (scale[0].0, scale[1].0);
                 if lo >= hi {
                     self.cx.push(
@@ -871,11 +701,7 @@ impl TreeBuilder<'_, '_> {
                     self.cx.push(
                         ErrorCode::WeightsMismatch,
                         format!("{path}.raters"),
-                        format!(
-                            "the rater weights of '{}' sum to {}, not 100",
-                            node.id,
-                            crate::num::normalized(sum)
-                        ),
+                        format!("the rater weights of '{}' sum to {}, not 100", node.id, crate::num::normalized(sum)),
                     );
                 }
                 for (g, w) in raters {
@@ -906,18 +732,13 @@ impl TreeBuilder<'_, '_> {
                 }
             }
             Scoring::PassFail {} => Scorer::PassFail,
-            Scoring::Script { script } => {
-                match self
-                    .compiler
-                    .compile(script, &format!("{path}.script"), None)
-                {
-                    Ok(c) => Scorer::Script(c),
-                    Err(es) => {
-                        self.cx.errors.extend(es);
-                        return None;
-                    }
+            Scoring::Script { script } => match self.compiler.compile(script, &format!("{path}.script"), None) {
+                Ok(c) => Scorer::Script(c),
+                Err(es) => {
+                    self.cx.errors.extend(es);
+                    return None;
                 }
-            }
+            },
         };
         (self.cx.errors.len() == errs_before).then_some(scorer)
     }
@@ -927,11 +748,7 @@ fn guess_unit(scoring: &Scoring) -> Unit {
     let unit_share = |d: Decimal| d > Decimal::ZERO && d <= Decimal::ONE;
     let percent = match scoring {
         Scoring::Ratio { target, .. } => unit_share(target.0) && target.0 < Decimal::ONE,
-        Scoring::Linear {
-            target: Some(t),
-            threshold,
-            ..
-        } => {
+        Scoring::Linear { target: Some(t), threshold, .. } => {
             unit_share(t.0)
                 && threshold.is_none_or(|th| th.0 >= Decimal::ZERO && th.0 <= Decimal::ONE)
                 && t.0 < Decimal::ONE
@@ -956,11 +773,7 @@ fn compile_adjustments(
         let path = format!("adjustments[{i}]");
         cx.ident("adjustment", &a.id, format!("{path}.id"));
         if !ids.insert(a.id.clone()) {
-            cx.push(
-                ErrorCode::DuplicateId,
-                format!("{path}.id"),
-                format!("adjustment '{}' is listed twice", a.id),
-            );
+            cx.push(ErrorCode::DuplicateId, format!("{path}.id"), format!("adjustment '{}' is listed twice", a.id));
         }
         let compile = |src: &str, field: &str, cx: &mut Ctx| match compiler.compile(
             src,
@@ -978,42 +791,24 @@ fn compile_adjustments(
             None => Some(None),
             Some(w) => compile(w.as_str(), "when", cx).map(Some),
         };
-        let effects = [a.points.is_some(), a.scale.is_some(), a.veto.is_some()]
-            .iter()
-            .filter(|x| **x)
-            .count();
+        let effects = [a.points.is_some(), a.scale.is_some(), a.veto.is_some()].iter().filter(|x| **x).count();
         if effects != 1 {
             cx.push(
                 ErrorCode::InvalidScheme,
                 path.clone(),
-                format!(
-                    "adjustment '{}' needs exactly one effect: 'points', 'scale' or 'veto'",
-                    a.id
-                ),
+                format!("adjustment '{}' needs exactly one effect: 'points', 'scale' or 'veto'", a.id),
             );
             continue;
         }
         if a.points.is_none() && (a.min.is_some() || a.max.is_some()) {
-            cx.push(
-                ErrorCode::InvalidScheme,
-                format!("{path}.min"),
-                "'min' and 'max' clamp 'points' only",
-            );
+            cx.push(ErrorCode::InvalidScheme, format!("{path}.min"), "'min' and 'max' clamp 'points' only");
         }
         if a.veto.is_none() && (a.score.is_some() || a.grade.is_some()) {
-            cx.push(
-                ErrorCode::InvalidScheme,
-                format!("{path}.score"),
-                "'score' and 'grade' belong to a veto",
-            );
+            cx.push(ErrorCode::InvalidScheme, format!("{path}.score"), "'score' and 'grade' belong to a veto");
         }
         if let (Some(lo), Some(hi)) = (a.min, a.max) {
             if lo.0 > hi.0 {
-                cx.push(
-                    ErrorCode::InvalidScheme,
-                    format!("{path}.min"),
-                    format!("min {} is above max {}", lo.0, hi.0),
-                );
+                cx.push(ErrorCode::InvalidScheme, format!("{path}.min"), format!("min {} is above max {}", lo.0, hi.0));
             }
         }
         let effect = if let Some(p) = &a.points {
@@ -1046,18 +841,10 @@ fn compile_adjustments(
                 },
                 None => None,
             };
-            Some(Effect::Veto {
-                score: a.score.map_or(Decimal::ZERO, |d| d.0),
-                grade,
-            })
+            Some(Effect::Veto { score: a.score.map_or(Decimal::ZERO, |d| d.0), grade })
         };
         if let (Some(effect), Some(when)) = (effect, when) {
-            out.push(Adj {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                when,
-                effect,
-            });
+            out.push(Adj { id: a.id.clone(), name: a.name.clone(), when, effect });
         }
     }
     out
@@ -1140,12 +927,8 @@ impl CompiledScheme {
     pub fn outline(&self) -> Vec<OutlineItem<'_>> {
         let s = &*self.inner;
         let mut out = Vec::with_capacity(s.tree.len());
-        let mut stack: Vec<(usize, usize, Decimal)> = s
-            .roots
-            .iter()
-            .rev()
-            .map(|r| (*r, 0, Decimal::ONE_HUNDRED))
-            .collect();
+        let mut stack: Vec<(usize, usize, Decimal)> =
+            s.roots.iter().rev().map(|r| (*r, 0, Decimal::ONE_HUNDRED)).collect();
         while let Some((idx, depth, parent)) = stack.pop() {
             let node = &s.tree[idx];
             let eff = parent * node.weight / Decimal::ONE_HUNDRED;

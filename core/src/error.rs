@@ -156,13 +156,7 @@ pub struct KaoheError {
 impl KaoheError {
     /// A new error with no location.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        KaoheError {
-            code,
-            message: message.into(),
-            path: None,
-            line: None,
-            column: None,
-        }
+        KaoheError { code, message: message.into(), path: None, line: None, column: None }
     }
 
     /// Sets the JSON path.
@@ -206,16 +200,12 @@ pub struct SchemeErrors {
 impl SchemeErrors {
     /// Wraps a single problem.
     pub fn one(error: KaoheError) -> Self {
-        SchemeErrors {
-            errors: vec![error],
-        }
+        SchemeErrors { errors: vec![error] }
     }
 
     /// The code of the first problem (the one a caller usually branches on).
     pub fn code(&self) -> ErrorCode {
-        self.errors
-            .first()
-            .map_or(ErrorCode::InvalidScheme, |e| e.code)
+        self.errors.first().map_or(ErrorCode::InvalidScheme, |e| e.code)
     }
 
     /// Whether any problem has this code.
@@ -227,11 +217,7 @@ impl SchemeErrors {
 impl fmt::Display for SchemeErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
-        write!(
-            f,
-            "the scheme has {n} problem{}",
-            if n == 1 { "" } else { "s" }
-        )?;
+        write!(f, "the scheme has {n} problem{}", if n == 1 { "" } else { "s" })?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }
@@ -292,11 +278,7 @@ mod tests {
         for c in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
             assert!(seen.insert(c.as_str()), "duplicate code {c}");
-            assert!(
-                c.as_str()
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch == '_')
-            );
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
         }
     }
 
@@ -305,9 +287,6 @@ mod tests {
         let e = KaoheError::new(ErrorCode::ScriptCompile, "unexpected '*'")
             .at("derived.twice")
             .at_position(Some(1), Some(5));
-        assert_eq!(
-            e.to_string(),
-            "[script_compile] derived.twice (line 1, column 5): unexpected '*'"
-        );
+        assert_eq!(e.to_string(), "[script_compile] derived.twice (line 1, column 5): unexpected '*'");
     }
 }

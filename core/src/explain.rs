@@ -53,11 +53,7 @@ fn value(d: Decimal, unit: Unit) -> String {
 }
 
 fn signed(d: Decimal) -> String {
-    if d.is_sign_negative() {
-        d.to_string()
-    } else {
-        format!("+{d}")
-    }
+    if d.is_sign_negative() { d.to_string() } else { format!("+{d}") }
 }
 
 impl CompiledScheme {
@@ -77,21 +73,9 @@ impl CompiledScheme {
             (None, _) => ", no grade".to_owned(),
         };
         if zh {
-            let _ = writeln!(
-                out,
-                "{} · {}：总分 {}{grade}",
-                card.id,
-                s.scheme.name.get(tag),
-                card.score
-            );
+            let _ = writeln!(out, "{} · {}：总分 {}{grade}", card.id, s.scheme.name.get(tag), card.score);
         } else {
-            let _ = writeln!(
-                out,
-                "{} · {}: score {}{grade}",
-                card.id,
-                s.scheme.name.get(tag),
-                card.score
-            );
+            let _ = writeln!(out, "{} · {}: score {}{grade}", card.id, s.scheme.name.get(tag), card.score);
         }
 
         // Indicators, indented under their groups.
@@ -121,9 +105,9 @@ impl CompiledScheme {
                         Status::Excluded if zh => {
                             format!("{name}：无数据，按规则不计入，权重由同组其他指标按比例分摊")
                         }
-                        Status::Excluded => format!(
-                            "{name}: no value, excluded; its weight is shared out over its siblings"
-                        ),
+                        Status::Excluded => {
+                            format!("{name}: no value, excluded; its weight is shared out over its siblings")
+                        }
                         Status::MissingZero if zh => {
                             format!("{name}：无数据，按 0 计，得 0 分（权重 {weight}）")
                         }
@@ -143,9 +127,7 @@ impl CompiledScheme {
                                 None => "—".into(),
                             };
                             let a = line.achievement.map_or_else(|| "—".to_owned(), pct);
-                            let p = line
-                                .points
-                                .map_or_else(|| "—".to_owned(), |p| p.to_string());
+                            let p = line.points.map_or_else(|| "—".to_owned(), |p| p.to_string());
                             match (leaf.target, zh) {
                                 (Some(t), true) => format!(
                                     "{name} {actual}，目标 {}，达成 {a}，得 {p} 分（权重 {weight}）",
@@ -158,9 +140,9 @@ impl CompiledScheme {
                                     "{name} {actual}, target {}, achievement {a}, {p} points (weight {weight})",
                                     value(t, leaf.unit)
                                 ),
-                                (None, false) => format!(
-                                    "{name} {actual}, achievement {a}, {p} points (weight {weight})"
-                                ),
+                                (None, false) => {
+                                    format!("{name} {actual}, achievement {a}, {p} points (weight {weight})")
+                                }
                             }
                         }
                     };
@@ -197,11 +179,7 @@ impl CompiledScheme {
                 (None, _, false) => "always".to_owned(),
             };
             let text = if !line.applied {
-                if zh {
-                    format!("{name}：{why}，未调整")
-                } else {
-                    format!("{name}: {why}, not applied")
-                }
+                if zh { format!("{name}：{why}，未调整") } else { format!("{name}: {why}, not applied") }
             } else {
                 total += line.delta;
                 match (&adj.effect, zh) {
@@ -212,32 +190,20 @@ impl CompiledScheme {
                         format!("{name}: {why}, {} points", signed(line.delta))
                     }
                     (Effect::Scale(_), true) => {
-                        format!(
-                            "{name}：{why}，总分按比例调整 {} 分，调整后 {}",
-                            signed(line.delta),
-                            normalized(total)
-                        )
+                        format!("{name}：{why}，总分按比例调整 {} 分，调整后 {}", signed(line.delta), normalized(total))
                     }
                     (Effect::Scale(_), false) => {
-                        format!(
-                            "{name}: {why}, scaled by {} points to {}",
-                            signed(line.delta),
-                            normalized(total)
-                        )
+                        format!("{name}: {why}, scaled by {} points to {}", signed(line.delta), normalized(total))
                     }
                     (Effect::Veto { score, grade }, true) => format!(
                         "{name}：{why}，一票否决，总分改为 {}{}，其后调整项不再适用",
                         normalized(*score),
-                        grade
-                            .map(|g| format!("，等级定为 {}", s.grades[g].grade))
-                            .unwrap_or_default()
+                        grade.map(|g| format!("，等级定为 {}", s.grades[g].grade)).unwrap_or_default()
                     ),
                     (Effect::Veto { score, grade }, false) => format!(
                         "{name}: {why}, veto: the total becomes {}{}, later adjustments do not apply",
                         normalized(*score),
-                        grade
-                            .map(|g| format!(" and the grade {}", s.grades[g].grade))
-                            .unwrap_or_default()
+                        grade.map(|g| format!(" and the grade {}", s.grades[g].grade)).unwrap_or_default()
                     ),
                 }
             };
@@ -263,19 +229,9 @@ impl CompiledScheme {
                 (None, None) => String::new(),
             };
             let _ = if zh {
-                writeln!(
-                    out,
-                    "  总分范围 {bounds}：{} → {}",
-                    normalized(total),
-                    normalized(clamped)
-                )
+                writeln!(out, "  总分范围 {bounds}：{} → {}", normalized(total), normalized(clamped))
             } else {
-                writeln!(
-                    out,
-                    "  Score range {bounds}: {} → {}",
-                    normalized(total),
-                    normalized(clamped)
-                )
+                writeln!(out, "  Score range {bounds}: {} → {}", normalized(total), normalized(clamped))
             };
         }
 
@@ -286,12 +242,9 @@ impl CompiledScheme {
                     let lo = s.grades[pos].min;
                     let hi = s.grades[..pos].iter().rev().find_map(|b| b.min);
                     let band = match (lo, hi) {
-                        (Some(lo), Some(hi)) => format!(
-                            "{} ≤ {} < {}",
-                            normalized(lo),
-                            if zh { "总分" } else { "score" },
-                            normalized(hi)
-                        ),
+                        (Some(lo), Some(hi)) => {
+                            format!("{} ≤ {} < {}", normalized(lo), if zh { "总分" } else { "score" }, normalized(hi))
+                        }
                         (Some(lo), None) => {
                             format!("{} ≥ {}", if zh { "总分" } else { "score" }, normalized(lo))
                         }
@@ -302,13 +255,7 @@ impl CompiledScheme {
                     };
                     let coef = card
                         .coefficient
-                        .map(|c| {
-                            if zh {
-                                format!("，绩效系数 {c}")
-                            } else {
-                                format!(", coefficient {c}")
-                            }
-                        })
+                        .map(|c| if zh { format!("，绩效系数 {c}") } else { format!(", coefficient {c}") })
                         .unwrap_or_default();
                     let _ = if zh {
                         writeln!(out, "  等级 {g}：{band}{coef}")

@@ -35,21 +35,14 @@ pub struct Employee {
 impl Employee {
     /// An employee with the given id and values.
     pub fn new(id: impl Into<String>, values: Map<String, Value>) -> Self {
-        Employee {
-            id: id.into(),
-            attributes: Map::new(),
-            values,
-        }
+        Employee { id: id.into(), attributes: Map::new(), values }
     }
 
     /// Reads one employee from a JSON value, with a message naming what is wrong.
     pub fn from_value(v: Value) -> Result<Employee, KaoheError> {
         let id = v.get("id").and_then(id_of);
         serde_json::from_value(v).map_err(|e| {
-            let mut err = KaoheError::new(
-                ErrorCode::InvalidInput,
-                format!("the employee record is malformed: {e}"),
-            );
+            let mut err = KaoheError::new(ErrorCode::InvalidInput, format!("the employee record is malformed: {e}"));
             if id.is_none() {
                 err = err.at("id");
             }
@@ -90,11 +83,7 @@ fn invalid(name: &str, message: String) -> KaoheError {
 
 fn show(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
-    }
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
 }
 
 impl InputSpec {
@@ -116,56 +105,33 @@ impl InputSpec {
         match self.kind {
             InputType::Number | InputType::Integer => {
                 let Some(d) = decimal_from_json(raw) else {
-                    return Err(invalid(
-                        name,
-                        format!("'{name}' must be a number, got {}", show(raw)),
-                    ));
+                    return Err(invalid(name, format!("'{name}' must be a number, got {}", show(raw))));
                 };
                 if self.kind == InputType::Integer && !d.fract().is_zero() {
-                    return Err(invalid(
-                        name,
-                        format!("'{name}' must be a whole number, got {d}"),
-                    ));
+                    return Err(invalid(name, format!("'{name}' must be a whole number, got {d}")));
                 }
                 if let Some(min) = self.min.filter(|m| d < *m) {
-                    return Err(invalid(
-                        name,
-                        format!("'{name}' is {d}, below its minimum {min}"),
-                    ));
+                    return Err(invalid(name, format!("'{name}' is {d}, below its minimum {min}")));
                 }
                 if let Some(max) = self.max.filter(|m| d > *m) {
-                    return Err(invalid(
-                        name,
-                        format!("'{name}' is {d}, above its maximum {max}"),
-                    ));
+                    return Err(invalid(name, format!("'{name}' is {d}, above its maximum {max}")));
                 }
                 Ok(Val::Num(d))
             }
             InputType::Bool => match raw {
                 Value::Bool(b) => Ok(Val::Bool(*b)),
-                Value::Number(n) if n.as_str() == "0" || n.as_str() == "1" => {
-                    Ok(Val::Bool(n.as_str() == "1"))
-                }
+                Value::Number(n) if n.as_str() == "0" || n.as_str() == "1" => Ok(Val::Bool(n.as_str() == "1")),
                 Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
                     "true" | "yes" | "y" | "1" | "是" => Ok(Val::Bool(true)),
                     "false" | "no" | "n" | "0" | "否" => Ok(Val::Bool(false)),
-                    _ => Err(invalid(
-                        name,
-                        format!("'{name}' must be true or false, got {}", show(raw)),
-                    )),
+                    _ => Err(invalid(name, format!("'{name}' must be true or false, got {}", show(raw)))),
                 },
-                _ => Err(invalid(
-                    name,
-                    format!("'{name}' must be true or false, got {}", show(raw)),
-                )),
+                _ => Err(invalid(name, format!("'{name}' must be true or false, got {}", show(raw)))),
             },
             InputType::Text => match raw {
                 Value::String(s) => Ok(Val::Text(Arc::from(s.as_str()))),
                 Value::Number(n) => Ok(Val::Text(Arc::from(n.as_str()))),
-                _ => Err(invalid(
-                    name,
-                    format!("'{name}' must be text, got {}", show(raw)),
-                )),
+                _ => Err(invalid(name, format!("'{name}' must be text, got {}", show(raw)))),
             },
             InputType::Ratings => self.ratings(raw),
         }
@@ -176,10 +142,7 @@ impl InputSpec {
         let Value::Object(groups) = raw else {
             return Err(invalid(
                 name,
-                format!(
-                    "'{name}' must map rater groups to ratings, like {{\"peer\": [3, 5]}}, got {}",
-                    show(raw)
-                ),
+                format!("'{name}' must map rater groups to ratings, like {{\"peer\": [3, 5]}}, got {}", show(raw)),
             ));
         };
         let mut out = BTreeMap::new();
@@ -202,13 +165,7 @@ impl InputSpec {
                     other => decimal_from_json(other),
                 }
                 .ok_or_else(|| {
-                    invalid(
-                        name,
-                        format!(
-                            "rating of '{name}' by '{group}' must be a number, got {}",
-                            show(item)
-                        ),
-                    )
+                    invalid(name, format!("rating of '{name}' by '{group}' must be a number, got {}", show(item)))
                 })?;
                 for (lo, hi, indicator) in &self.scales {
                     if d < *lo || d > *hi {
@@ -256,33 +213,15 @@ mod tests {
     #[test]
     fn numbers() {
         let n = spec(InputType::Number);
-        assert_eq!(
-            n.read(Some(&json("45.50"))),
-            Ok(Val::Num(Decimal::new(4550, 2)))
-        );
-        assert_eq!(
-            n.read(Some(&json("\"45.5\""))),
-            Ok(Val::Num(Decimal::new(455, 1)))
-        );
+        assert_eq!(n.read(Some(&json("45.50"))), Ok(Val::Num(Decimal::new(4550, 2))));
+        assert_eq!(n.read(Some(&json("\"45.5\""))), Ok(Val::Num(Decimal::new(455, 1))));
         assert_eq!(n.read(Some(&json("null"))), Ok(Val::None));
         assert_eq!(n.read(Some(&json("\"\""))), Ok(Val::None));
-        assert_eq!(
-            n.read(Some(&json("101"))).map_err(|e| e.code),
-            Err(ErrorCode::InvalidInput)
-        );
-        assert_eq!(
-            n.read(Some(&json("\"lots\""))).map_err(|e| e.code),
-            Err(ErrorCode::InvalidInput)
-        );
+        assert_eq!(n.read(Some(&json("101"))).map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        assert_eq!(n.read(Some(&json("\"lots\""))).map_err(|e| e.code), Err(ErrorCode::InvalidInput));
         let i = spec(InputType::Integer);
-        assert_eq!(
-            i.read(Some(&json("2.5"))).map_err(|e| e.code),
-            Err(ErrorCode::InvalidInput)
-        );
-        assert_eq!(
-            i.read(Some(&json("2.0"))),
-            Ok(Val::Num(Decimal::new(20, 1)))
-        );
+        assert_eq!(i.read(Some(&json("2.5"))).map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        assert_eq!(i.read(Some(&json("2.0"))), Ok(Val::Num(Decimal::new(20, 1))));
     }
 
     #[test]
@@ -292,25 +231,12 @@ mod tests {
         assert_eq!(b.read(Some(&json("0"))), Ok(Val::Bool(false)));
         assert!(b.read(Some(&json("\"maybe\""))).is_err());
         let r = spec(InputType::Ratings);
-        let v = r.read(Some(&json(
-            r#"{"peer": "3;5; 4", "manager": [4], "partner": []}"#,
-        )));
-        let Ok(Val::Ratings(m)) = v else {
-            panic!("{v:?}")
-        };
+        let v = r.read(Some(&json(r#"{"peer": "3;5; 4", "manager": [4], "partner": []}"#)));
+        let Ok(Val::Ratings(m)) = v else { panic!("{v:?}") };
         assert_eq!(m.len(), 2);
-        assert_eq!(
-            m["peer"],
-            vec![Decimal::from(3), Decimal::from(5), Decimal::from(4)]
-        );
-        let e = r
-            .read(Some(&json(r#"{"peer": [6]}"#)))
-            .err()
-            .map(|e| (e.code, e.path));
-        assert_eq!(
-            e,
-            Some((ErrorCode::InvalidInput, Some("values.x.peer".into())))
-        );
+        assert_eq!(m["peer"], vec![Decimal::from(3), Decimal::from(5), Decimal::from(4)]);
+        let e = r.read(Some(&json(r#"{"peer": [6]}"#))).err().map(|e| (e.code, e.path));
+        assert_eq!(e, Some((ErrorCode::InvalidInput, Some("values.x.peer".into()))));
     }
 
     #[test]

@@ -39,9 +39,7 @@ pub use error::{Error, ErrorCode, KaoheError, SchemeErrors};
 pub use explain::Lang;
 pub use inputs::Employee;
 pub use load::Format;
-pub use result::{
-    Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status,
-};
+pub use result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
 pub use rust_decimal::Decimal;
 
 /// The compiled scheme under its everyday name.
@@ -78,25 +76,15 @@ impl CompiledScheme {
 /// (one record per line). Unreadable records become error entries in their place;
 /// only a document that is not JSON at all fails as a whole.
 pub fn parse_employees(text: &str) -> Result<Vec<Result<Employee, EmployeeError>>, KaoheError> {
-    Ok(parse_records(text)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| score::record(i, v))
-        .collect())
+    Ok(parse_records(text)?.into_iter().enumerate().map(|(i, v)| score::record(i, v)).collect())
 }
 
 /// Reads an employees document into raw JSON records (array or JSON Lines).
 pub fn parse_records(text: &str) -> Result<Vec<serde_json::Value>, KaoheError> {
     let trimmed = text.trim_start();
     let doc_error = |e: serde_json::Error, line_offset: usize| {
-        KaoheError::new(
-            ErrorCode::InvalidDocument,
-            format!("the employees document is not valid JSON: {e}"),
-        )
-        .at_position(
-            u32::try_from(e.line() + line_offset).ok(),
-            u32::try_from(e.column()).ok(),
-        )
+        KaoheError::new(ErrorCode::InvalidDocument, format!("the employees document is not valid JSON: {e}"))
+            .at_position(u32::try_from(e.line() + line_offset).ok(), u32::try_from(e.column()).ok())
     };
     if trimmed.starts_with('[') {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| doc_error(e, 0))?;
@@ -106,9 +94,7 @@ pub fn parse_records(text: &str) -> Result<Vec<serde_json::Value>, KaoheError> {
         });
     }
     if trimmed.starts_with('{') {
-        if let Ok(serde_json::Value::Object(mut m)) =
-            serde_json::from_str::<serde_json::Value>(text)
-        {
+        if let Ok(serde_json::Value::Object(mut m)) = serde_json::from_str::<serde_json::Value>(text) {
             if let Some(serde_json::Value::Array(xs)) = m.remove("employees") {
                 return Ok(xs);
             }

@@ -21,20 +21,11 @@ impl Format {
     /// Guesses the format from a file name (`.yaml`/`.yml` are YAML, anything else JSON).
     pub fn from_path(path: &str) -> Format {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            Format::Yaml
-        } else {
-            Format::Json
-        }
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") { Format::Yaml } else { Format::Json }
     }
 }
 
-fn shape_error(
-    path: String,
-    message: String,
-    line: Option<u32>,
-    column: Option<u32>,
-) -> KaoheError {
+fn shape_error(path: String, message: String, line: Option<u32>, column: Option<u32>) -> KaoheError {
     let mut e = KaoheError::new(ErrorCode::InvalidScheme, message).at_position(line, column);
     if !path.is_empty() && path != "." {
         e = e.at(path);
@@ -48,22 +39,12 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, KaoheError
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let (line, column) = (
-            u32::try_from(inner.line()).ok(),
-            u32::try_from(inner.column()).ok(),
-        );
+        let (line, column) = (u32::try_from(inner.line()).ok(), u32::try_from(inner.column()).ok());
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
         shape_error(path, msg, line, column)
     })?;
-    de.end().map_err(|e| {
-        shape_error(
-            String::new(),
-            format!("trailing text after the scheme: {e}"),
-            None,
-            None,
-        )
-    })?;
+    de.end().map_err(|e| shape_error(String::new(), format!("trailing text after the scheme: {e}"), None, None))?;
     Ok(value)
 }
 
@@ -75,15 +56,9 @@ pub fn scheme_from_json(text: &str) -> Result<Scheme, SchemeErrors> {
 /// Reads a scheme from YAML text (numbers through their shortest decimal spelling).
 pub fn scheme_from_yaml(text: &str) -> Result<Scheme, SchemeErrors> {
     let value: serde_json::Value = serde_norway::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((None, None), |l| {
-            (u32::try_from(l.line()).ok(), u32::try_from(l.column()).ok())
-        });
-        SchemeErrors::one(shape_error(
-            String::new(),
-            format!("the YAML does not parse: {e}"),
-            line,
-            column,
-        ))
+        let (line, column) =
+            e.location().map_or((None, None), |l| (u32::try_from(l.line()).ok(), u32::try_from(l.column()).ok()));
+        SchemeErrors::one(shape_error(String::new(), format!("the YAML does not parse: {e}"), line, column))
     })?;
     scheme_from_value(value)
 }

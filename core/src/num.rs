@@ -42,13 +42,9 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         return None;
     }
     let t = t.strip_prefix('+').unwrap_or(t);
-    Decimal::from_str_exact(t).ok().or_else(|| {
-        if t.contains(['e', 'E']) {
-            Decimal::from_scientific(t).ok()
-        } else {
-            None
-        }
-    })
+    Decimal::from_str_exact(t)
+        .ok()
+        .or_else(|| if t.contains(['e', 'E']) { Decimal::from_scientific(t).ok() } else { None })
 }
 
 /// Reads an `f64` (only YAML or a binding hands one over) through its shortest
@@ -85,15 +81,11 @@ impl<'de> Visitor<'de> for DecVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-        decimal_from_f64(v)
-            .map(Dec)
-            .ok_or_else(|| E::custom(format!("{v} is not a finite decimal number")))
+        decimal_from_f64(v).map(Dec).ok_or_else(|| E::custom(format!("{v} is not a finite decimal number")))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
-        parse_decimal(v)
-            .map(Dec)
-            .ok_or_else(|| E::custom(format!("'{v}' is not a decimal number")))
+        parse_decimal(v).map(Dec).ok_or_else(|| E::custom(format!("'{v}' is not a decimal number")))
     }
 
     // serde_json's arbitrary-precision numbers arrive as a one-entry map holding the literal text.
@@ -142,8 +134,7 @@ pub fn decimal_from_json(v: &serde_json::Value) -> Option<Decimal> {
 
 /// Writes a decimal as a JSON number with its exact literal (no float round trip).
 pub fn decimal_to_json_number(d: Decimal) -> serde_json::Value {
-    serde_json::Number::from_str(&d.to_string())
-        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+    serde_json::Number::from_str(&d.to_string()).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 /// How a number is rounded to its places.
@@ -242,15 +233,9 @@ mod tests {
 
     #[test]
     fn json_numbers_keep_their_literal() {
-        let v: serde_json::Value =
-            serde_json::from_str("[0.1, 4.20, 12345678901234567890.5]").unwrap_or_default();
-        let got: Vec<String> = v
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(decimal_from_json)
-            .map(|x| x.to_string())
-            .collect();
+        let v: serde_json::Value = serde_json::from_str("[0.1, 4.20, 12345678901234567890.5]").unwrap_or_default();
+        let got: Vec<String> =
+            v.as_array().into_iter().flatten().filter_map(decimal_from_json).map(|x| x.to_string()).collect();
         assert_eq!(got, ["0.1", "4.20", "12345678901234567890.5"]);
         let dec: Vec<Dec> = serde_json::from_str("[0.1, \"2.5\", 3]").unwrap_or_default();
         assert_eq!(dec, vec![Dec(d("0.1")), Dec(d("2.5")), Dec(d("3"))]);

@@ -145,10 +145,7 @@ impl ScoreCard {
 
     /// The adjustment that vetoed this result, if any.
     pub fn vetoed_by(&self) -> Option<&str> {
-        self.adjustments
-            .iter()
-            .find(|a| a.veto)
-            .map(|a| a.id.as_str())
+        self.adjustments.iter().find(|a| a.veto).map(|a| a.id.as_str())
     }
 
     /// The card in the contract's JSON shape.

@@ -125,10 +125,7 @@ fn default_places() -> u32 {
 
 impl Default for Rounding {
     fn default() -> Self {
-        Rounding {
-            places: 2,
-            mode: RoundingMode::HalfUp,
-        }
+        Rounding { places: 2, mode: RoundingMode::HalfUp }
     }
 }
 
@@ -431,10 +428,7 @@ fn zero_min() -> Option<Dec> {
 
 impl Default for ScoreRange {
     fn default() -> Self {
-        ScoreRange {
-            min: zero_min(),
-            max: None,
-        }
+        ScoreRange { min: zero_min(), max: None }
     }
 }
 

@@ -12,17 +12,16 @@ use crate::compile::{CompiledScheme, Effect, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
 use crate::num::round;
-use crate::result::{
-    Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status,
-};
+use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
-use crate::script::EvalError;
+use crate::script::{EvalError, EvalScratch};
 use crate::value::Val;
 
 /// Reusable per-thread scratch space for scoring.
 #[derive(Debug, Default)]
 pub struct Scratch {
     slots: Vec<Val>,
+    eval: EvalScratch,
 }
 
 fn runtime(path: &str, message: String) -> KaoheError {
@@ -67,13 +66,9 @@ impl CompiledScheme {
     }
 
     /// Scores one employee reusing `scratch` (batch loops keep one per thread).
-    pub fn score_with(
-        &self,
-        employee: &Employee,
-        scratch: &mut Scratch,
-    ) -> Result<ScoreCard, KaoheError> {
+    pub fn score_with(&self, employee: &Employee, scratch: &mut Scratch) -> Result<ScoreCard, KaoheError> {
         let s = &*self.inner;
-        let slots = &mut scratch.slots;
+        let Scratch { slots, eval } = scratch;
         slots.clear();
         slots.resize(s.n_slots, Val::None);
 
@@ -81,10 +76,7 @@ impl CompiledScheme {
             slots[i] = spec.read(employee.values.get(&spec.name))?;
         }
         for d in &s.derived {
-            let v = d
-                .expr
-                .eval(&s.engine, slots)
-                .map_err(eval_err(&d.expr.path))?;
+            let v = d.expr.eval(&s.engine, slots, eval).map_err(eval_err(&d.expr.path))?;
             slots[d.slot] = v;
         }
 
@@ -94,11 +86,8 @@ impl CompiledScheme {
         let mut achievements: Vec<Option<Decimal>> = Vec::with_capacity(n);
         let mut statuses: Vec<Status> = Vec::with_capacity(n);
         for leaf in &s.leaves {
-            let actual = leaf
-                .value
-                .eval(&s.engine, slots)
-                .map_err(eval_err(&leaf.value.path))?;
-            let (shown, a) = self.achievement(leaf, actual, slots)?;
+            let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
+            let (shown, a) = self.achievement(leaf, actual, slots, eval)?;
             let status = match (a, leaf.missing) {
                 (Some(_), _) => Status::Scored,
                 (None, Missing::Zero) => Status::MissingZero,
@@ -126,9 +115,7 @@ impl CompiledScheme {
                     let raw = num
                         .checked_mul(a)
                         .and_then(|x| x.checked_div(*den))
-                        .ok_or_else(|| {
-                            runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
-                        })?;
+                        .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
                     let p = round(raw, places, mode);
                     subtotal += p;
                     (crate::num::normalized(num / den), Some(p))
@@ -155,17 +142,13 @@ impl CompiledScheme {
         for adj in &s.adjustments {
             let applies = match &adj.when {
                 None => true,
-                Some(w) => match w.eval(&s.engine, slots).map_err(eval_err(&w.path))? {
+                Some(w) => match w.eval(&s.engine, slots, eval).map_err(eval_err(&w.path))? {
                     Val::Bool(b) => b,
                     Val::None => false,
                     other => {
                         return Err(runtime(
                             &w.path,
-                            format!(
-                                "the condition of '{}' must be true or false, not {}",
-                                adj.id,
-                                other.type_name()
-                            ),
+                            format!("the condition of '{}' must be true or false, not {}", adj.id, other.type_name()),
                         ));
                     }
                 },
@@ -176,7 +159,7 @@ impl CompiledScheme {
             if applies {
                 match &adj.effect {
                     Effect::Points { amount, min, max } => {
-                        if let Some(mut x) = self.number(amount, slots, &adj.id)? {
+                        if let Some(mut x) = self.number(amount, slots, eval, &adj.id)? {
                             if let Some(lo) = min {
                                 x = x.max(*lo);
                             }
@@ -188,10 +171,10 @@ impl CompiledScheme {
                         }
                     }
                     Effect::Scale(factor) => {
-                        if let Some(f) = self.number(factor, slots, &adj.id)? {
-                            total = total.checked_mul(f).ok_or_else(|| {
-                                runtime(&factor.path, "the scaled total overflows".into())
-                            })?;
+                        if let Some(f) = self.number(factor, slots, eval, &adj.id)? {
+                            total = total
+                                .checked_mul(f)
+                                .ok_or_else(|| runtime(&factor.path, "the scaled total overflows".into()))?;
                             applied = true;
                         }
                     }
@@ -235,11 +218,7 @@ impl CompiledScheme {
             indicators,
             adjustments,
             attributes: employee.attributes.clone(),
-            scheme: SchemeRef {
-                id: s.scheme.id.clone(),
-                version: s.scheme.version.clone(),
-                hash: s.hash.clone(),
-            },
+            scheme: SchemeRef { id: s.scheme.id.clone(), version: s.scheme.version.clone(), hash: s.hash.clone() },
         })
     }
 
@@ -247,21 +226,13 @@ impl CompiledScheme {
         &self,
         c: &crate::script::Compiled,
         slots: &[Val],
+        eval: &mut EvalScratch,
         id: &str,
     ) -> Result<Option<Decimal>, KaoheError> {
-        match c
-            .eval(&self.inner.engine, slots)
-            .map_err(eval_err(&c.path))?
-        {
+        match c.eval(&self.inner.engine, slots, eval).map_err(eval_err(&c.path))? {
             Val::Num(d) => Ok(Some(d)),
             Val::None => Ok(None),
-            other => Err(runtime(
-                &c.path,
-                format!(
-                    "the amount of '{id}' must be a number, not {}",
-                    other.type_name()
-                ),
-            )),
+            other => Err(runtime(&c.path, format!("the amount of '{id}' must be a number, not {}", other.type_name()))),
         }
     }
 
@@ -271,26 +242,21 @@ impl CompiledScheme {
         leaf: &Leaf,
         actual: Val,
         slots: &mut [Val],
+        eval: &mut EvalScratch,
     ) -> Result<(Option<Actual>, Option<Decimal>), KaoheError> {
         let s = &*self.inner;
         let need_num = |v: &Val| -> Result<Decimal, KaoheError> {
             v.as_num().ok_or_else(|| {
                 runtime(
                     &leaf.value.path,
-                    format!(
-                        "indicator '{}' needs a number, but its value is {}",
-                        leaf.id,
-                        v.type_name()
-                    ),
+                    format!("indicator '{}' needs a number, but its value is {}", leaf.id, v.type_name()),
                 )
             })
         };
         if let Scorer::Script(script) = &leaf.scorer {
             let shown = shown(&actual);
             slots[s.actual_slot] = actual;
-            let r = script
-                .eval(&s.engine, slots)
-                .map_err(eval_err(&script.path))?;
+            let r = script.eval(&s.engine, slots, eval).map_err(eval_err(&script.path))?;
             slots[s.actual_slot] = Val::None;
             return match r {
                 Val::Num(a) => Ok((shown, Some(a))),
@@ -309,32 +275,20 @@ impl CompiledScheme {
             return Ok((None, None));
         }
         let a = match &leaf.scorer {
-            Scorer::Ratio {
-                target,
-                lower,
-                floor,
-                cap,
-            } => {
+            Scorer::Ratio { target, lower, floor, cap } => {
                 let x = need_num(&actual)?;
                 let raw = if *lower {
-                    if x.is_zero() {
-                        Some(*cap)
-                    } else {
-                        target.checked_div(x)
-                    }
+                    if x.is_zero() { Some(*cap) } else { target.checked_div(x) }
                 } else {
                     x.checked_div(*target)
                 };
-                let raw = raw.ok_or_else(|| {
-                    runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
-                })?;
+                let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
                 raw.clamp(*floor, *cap)
             }
             Scorer::Linear { points } => {
                 let x = need_num(&actual)?;
-                interpolate(points, x).ok_or_else(|| {
-                    runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id))
-                })?
+                interpolate(points, x)
+                    .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?
             }
             Scorer::Bands { bands, otherwise } => {
                 let x = need_num(&actual)?;
@@ -357,18 +311,9 @@ impl CompiledScheme {
                     ));
                 }
             },
-            Scorer::Rating {
-                lo,
-                hi,
-                raters,
-                trim,
-                mapping,
-            } => {
+            Scorer::Rating { lo, hi, raters, trim, mapping } => {
                 let Val::Ratings(groups) = &actual else {
-                    return Err(runtime(
-                        &leaf.value.path,
-                        format!("rating indicator '{}' needs ratings", leaf.id),
-                    ));
+                    return Err(runtime(&leaf.value.path, format!("rating indicator '{}' needs ratings", leaf.id)));
                 };
                 let mut weighted = Decimal::ZERO;
                 let mut weight_sum = Decimal::ZERO;
@@ -416,28 +361,15 @@ impl CompiledScheme {
         } else {
             format!(
                 "input {} is absent and has no default",
-                absent
-                    .iter()
-                    .map(|a| format!("'{a}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                absent.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(", ")
             )
         };
-        let path = absent
-            .first()
-            .map_or_else(|| format!("{}.value", leaf.path), |a| format!("values.{a}"));
-        KaoheError::new(
-            ErrorCode::MissingInput,
-            format!("indicator '{}' cannot be scored: {why}", leaf.id),
-        )
-        .at(path)
+        let path = absent.first().map_or_else(|| format!("{}.value", leaf.path), |a| format!("values.{a}"));
+        KaoheError::new(ErrorCode::MissingInput, format!("indicator '{}' cannot be scored: {why}", leaf.id)).at(path)
     }
 
     /// Effective weight of each leaf as (numerator, denominator): 100 × Π weight / Π (sum of present sibling weights).
-    fn effective_weights(
-        &self,
-        statuses: &[Status],
-    ) -> Result<Vec<(Decimal, Decimal)>, KaoheError> {
+    fn effective_weights(&self, statuses: &[Status]) -> Result<Vec<(Decimal, Decimal)>, KaoheError> {
         let s = &*self.inner;
         if !statuses.contains(&Status::Excluded) {
             return Ok(s.leaves.iter().map(|l| (l.weight, Decimal::ONE)).collect());
@@ -460,10 +392,7 @@ impl CompiledScheme {
         }
         let sibling_sum = |parent: Option<usize>| -> Decimal {
             let kids = parent.map_or(&s.roots, |p| &s.tree[p].children);
-            kids.iter()
-                .filter(|k| present[**k])
-                .map(|k| s.tree[*k].weight)
-                .sum()
+            kids.iter().filter(|k| present[**k]).map(|k| s.tree[*k].weight).sum()
         };
         let mut out = Vec::with_capacity(s.leaves.len());
         for leaf in &s.leaves {
@@ -483,37 +412,25 @@ impl CompiledScheme {
     /// Scores a batch in order; a failed employee yields an error entry in its place.
     pub fn score_many(&self, employees: &[Employee]) -> Vec<Outcome> {
         let mut scratch = Scratch::default();
-        employees
-            .iter()
-            .map(|e| self.outcome(e, &mut scratch))
-            .collect()
+        employees.iter().map(|e| self.outcome(e, &mut scratch)).collect()
     }
 
     /// Scores a batch in parallel (rayon); the results are identical to [`Self::score_many`].
     #[cfg(feature = "parallel")]
     pub fn score_many_par(&self, employees: &[Employee]) -> Vec<Outcome> {
         use rayon::prelude::*;
-        employees
-            .par_iter()
-            .map_init(Scratch::default, |scratch, e| self.outcome(e, scratch))
-            .collect()
+        employees.par_iter().map_init(Scratch::default, |scratch, e| self.outcome(e, scratch)).collect()
     }
 
     /// Scores one employee into a batch entry.
     pub fn outcome(&self, e: &Employee, scratch: &mut Scratch) -> Outcome {
-        self.score_with(e, scratch).map_err(|error| EmployeeError {
-            id: Some(e.id.clone()),
-            error,
-        })
+        self.score_with(e, scratch).map_err(|error| EmployeeError { id: Some(e.id.clone()), error })
     }
 
     /// Scores raw JSON records (as read from a document): malformed records become error entries.
     pub fn score_values(&self, records: Vec<Value>) -> Vec<Outcome> {
-        let entries: Vec<Result<Employee, EmployeeError>> = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| record(i, v))
-            .collect();
+        let entries: Vec<Result<Employee, EmployeeError>> =
+            records.into_iter().enumerate().map(|(i, v)| record(i, v)).collect();
         self.score_entries(&entries)
     }
 
@@ -573,16 +490,12 @@ fn unreachable_script() -> Decimal {
 impl crate::compile::Inner {
     fn scheme_value<'a>(&'a self, leaf: &Leaf) -> &'a str {
         fn find<'n>(nodes: &'n [crate::scheme::Node], id: &str) -> Option<&'n crate::scheme::Node> {
-            nodes.iter().find_map(|n| {
-                if n.id == id {
-                    Some(n)
-                } else {
-                    n.indicators.as_deref().and_then(|c| find(c, id))
-                }
-            })
+            nodes.iter().find_map(
+                |n| {
+                    if n.id == id { Some(n) } else { n.indicators.as_deref().and_then(|c| find(c, id)) }
+                },
+            )
         }
-        find(&self.scheme.indicators, &leaf.id)
-            .and_then(|n| n.value.as_ref())
-            .map_or("", |f| f.as_str())
+        find(&self.scheme.indicators, &leaf.id).and_then(|n| n.value.as_ref()).map_or("", |f| f.as_str())
     }
 }

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rhai::{
-    AST, ASTNode, Dynamic, Engine, EvalAltResult, Expr, FnCallExpr, ImmutableString,
-    ParseErrorType, Position, Scope, Stmt, Token,
+    AST, ASTNode, Dynamic, Engine, EvalAltResult, Expr, FnCallExpr, ImmutableString, ParseErrorType, Position, Scope,
+    Stmt, Token,
 };
 use rust_decimal::Decimal;
 
@@ -83,6 +83,12 @@ pub(crate) enum BinOp {
 pub(crate) enum Plan {
     Const(Val),
     Slot(usize),
+    /// A `let` local of a script.
+    Local(usize),
+    /// `let` bindings (local index, value) then a result.
+    Block(Vec<(usize, Plan)>, Box<Plan>),
+    /// `if cond { a } else { b }` (no else: no value).
+    If(Box<Plan>, Box<Plan>, Box<Plan>),
     Neg(Box<Plan>),
     Not(Box<Plan>),
     Bin(BinOp, Box<Plan>, Box<Plan>),
@@ -108,6 +114,8 @@ enum Body {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     body: Body,
+    /// How many `let` locals a native plan uses.
+    n_locals: usize,
     reads: Vec<Read>,
     /// Where it lives in the scheme, for errors.
     pub path: Arc<str>,
@@ -126,19 +134,12 @@ pub(crate) struct EvalError {
 
 impl EvalError {
     fn runtime(message: impl Into<String>) -> Self {
-        EvalError {
-            code: ErrorCode::ScriptRuntime,
-            message: message.into(),
-            line: None,
-            column: None,
-        }
+        EvalError { code: ErrorCode::ScriptRuntime, message: message.into(), line: None, column: None }
     }
 
     /// The error as reported for an employee, pointing at the expression.
     pub fn into_error(self, path: &str) -> KaoheError {
-        KaoheError::new(self.code, self.message)
-            .at(path)
-            .at_position(self.line, self.column)
+        KaoheError::new(self.code, self.message).at(path).at_position(self.line, self.column)
     }
 }
 
@@ -178,26 +179,15 @@ fn from_dynamic(d: Dynamic) -> Result<Val, String> {
         return Ok(Val::Bool(b));
     }
     if d.is_string() {
-        return Ok(Val::Text(Arc::from(
-            d.into_immutable_string().unwrap_or_default().as_str(),
-        )));
+        return Ok(Val::Text(Arc::from(d.into_immutable_string().unwrap_or_default().as_str())));
     }
-    Err(format!(
-        "the result is {}, expected a number, a bool, text or ()",
-        d.type_name()
-    ))
+    Err(format!("the result is {}, expected a number, a bool, text or ()", d.type_name()))
 }
 
 fn dyn_arg(d: &Dynamic) -> Result<Arg, Box<EvalAltResult>> {
     if d.is_array() {
-        let arr = d
-            .clone()
-            .into_array()
-            .map_err(|t| -> Box<EvalAltResult> { t.into() })?;
-        let vals = arr
-            .into_iter()
-            .map(from_dynamic)
-            .collect::<Result<Vec<_>, _>>()?;
+        let arr = d.clone().into_array().map_err(|t| -> Box<EvalAltResult> { t.into() })?;
+        let vals = arr.into_iter().map(from_dynamic).collect::<Result<Vec<_>, _>>()?;
         Ok(Arg::Many(vals))
     } else {
         Ok(Arg::One(from_dynamic(d.clone())?))
@@ -205,10 +195,7 @@ fn dyn_arg(d: &Dynamic) -> Result<Arg, Box<EvalAltResult>> {
 }
 
 fn call_from_rhai(f: Func, args: &[&Dynamic]) -> Result<Dynamic, Box<EvalAltResult>> {
-    let args = args
-        .iter()
-        .map(|d| dyn_arg(d))
-        .collect::<Result<Vec<_>, _>>()?;
+    let args = args.iter().map(|d| dyn_arg(d)).collect::<Result<Vec<_>, _>>()?;
     let v = crate::value::call(f, &args).map_err(|m| -> Box<EvalAltResult> { m.into() })?;
     Ok(to_dynamic(&v))
 }
@@ -227,6 +214,9 @@ pub(crate) fn new_engine() -> Engine {
         .set_max_array_size(MAX_ARRAY_SIZE)
         .set_max_map_size(MAX_MAP_SIZE)
         .set_max_variables(MAX_VARIABLES)
+        // Registered operators must win over built-ins, so that a comparison with no
+        // value has no value (Rhai's built-ins would say `() > 1` is false).
+        .set_fast_operators(false)
         .set_max_functions(64);
     for symbol in ["eval", "print", "debug"] {
         engine.disable_symbol(symbol);
@@ -234,9 +224,7 @@ pub(crate) fn new_engine() -> Engine {
     // Integer literals are decimals: `4 / 5` is 0.8, not 0.
     #[allow(deprecated)] // volatile, not deprecated: see the method's note
     engine.on_parse_token(|token, _, _| match token {
-        Token::IntegerConstant(i) => {
-            Token::DecimalConstant(Box::new((Decimal::from(i), i.to_string().into())))
-        }
+        Token::IntegerConstant(i) => Token::DecimalConstant(Box::new((Decimal::from(i), i.to_string().into()))),
         other => other,
     });
 
@@ -258,27 +246,19 @@ pub(crate) fn new_engine() -> Engine {
     for f in Func::ALL {
         match f {
             Func::SafeDiv | Func::Min | Func::Max => {
-                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| {
-                    call_from_rhai(f, &[&a, &b])
-                });
+                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| call_from_rhai(f, &[&a, &b]));
             }
             Func::Clamp => {
-                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic, c: Dynamic| {
-                    call_from_rhai(f, &[&a, &b, &c])
-                });
+                engine
+                    .register_fn(f.name(), move |a: Dynamic, b: Dynamic, c: Dynamic| call_from_rhai(f, &[&a, &b, &c]));
             }
             Func::Round => {
                 engine.register_fn(f.name(), move |a: Dynamic| call_from_rhai(f, &[&a]));
-                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| {
-                    call_from_rhai(f, &[&a, &b])
-                });
+                engine.register_fn(f.name(), move |a: Dynamic, b: Dynamic| call_from_rhai(f, &[&a, &b]));
             }
             Func::Abs | Func::Mean | Func::Sum | Func::Count => {}
         }
-        if matches!(
-            f,
-            Func::Abs | Func::Mean | Func::Sum | Func::Count | Func::Min | Func::Max
-        ) {
+        if matches!(f, Func::Abs | Func::Mean | Func::Sum | Func::Count | Func::Min | Func::Max) {
             engine.register_fn(f.name(), move |a: Dynamic| call_from_rhai(f, &[&a]));
         }
     }
@@ -321,6 +301,15 @@ pub(crate) struct Compiler<'a> {
     pub engine: &'a Engine,
     pub names: &'a HashMap<String, NameInfo>,
     scope: Scope<'static>,
+    /// Whether to build native plans (tests turn it off to compare with Rhai).
+    native: bool,
+}
+
+/// Locals in scope while planning a script: (name, local index, type).
+#[derive(Default)]
+struct Locals {
+    names: Vec<(ImmutableString, usize, Ty)>,
+    count: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -331,11 +320,14 @@ impl<'a> Compiler<'a> {
             // Variables, not constants: the optimizer must not fold their compile-time `()`.
             scope.push_dynamic(name.clone(), Dynamic::UNIT);
         }
-        Compiler {
-            engine,
-            names,
-            scope,
-        }
+        Compiler { engine, names, scope, native: true }
+    }
+
+    /// A compiler that keeps every expression in Rhai (to check native plans against).
+    #[cfg(test)]
+    pub fn rhai_only(mut self) -> Self {
+        self.native = false;
+        self
     }
 
     /// Compiles `src` found at `path`. `allowed` limits which names it may read
@@ -346,29 +338,17 @@ impl<'a> Compiler<'a> {
         path: &str,
         allowed: Option<&dyn Fn(&str) -> bool>,
     ) -> Result<Compiled, Vec<KaoheError>> {
-        let ast = self
-            .engine
-            .compile_with_scope(&self.scope, src)
-            .map_err(|e| {
-                let (line, column) = pos_parts(e.position());
-                let (code, message) = match e.err_type() {
-                    ParseErrorType::VariableUndefined(name) => (
-                        ErrorCode::UnknownName,
-                        format!(
-                            "'{name}' is not an input, a derived value nor a provided function"
-                        ),
-                    ),
-                    other => (
-                        ErrorCode::ScriptCompile,
-                        format!("the expression does not parse: {other}"),
-                    ),
-                };
-                vec![
-                    KaoheError::new(code, message)
-                        .at(path)
-                        .at_position(line, column),
-                ]
-            })?;
+        let ast = self.engine.compile_with_scope(&self.scope, src).map_err(|e| {
+            let (line, column) = pos_parts(e.position());
+            let (code, message) = match e.err_type() {
+                ParseErrorType::VariableUndefined(name) => (
+                    ErrorCode::UnknownName,
+                    format!("'{name}' is not an input, a derived value nor a provided function"),
+                ),
+                other => (ErrorCode::ScriptCompile, format!("the expression does not parse: {other}")),
+            };
+            vec![KaoheError::new(code, message).at(path).at_position(line, column)]
+        })?;
 
         let own_fns: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
         let mut errors = Vec::new();
@@ -425,89 +405,116 @@ impl<'a> Compiler<'a> {
             return Err(errors);
         }
 
-        let plan = if ast.iter_functions().next().is_some() {
+        let mut locals = Locals::default();
+        let plan = if !self.native || ast.iter_functions().next().is_some() {
             None
         } else {
             match ast.statements() {
                 // A bare name of any type is read straight from its slot.
                 [Stmt::Expr(e)] if matches!(**e, Expr::Variable(..)) => match &**e {
-                    Expr::Variable(x, _, _) => self
-                        .names
-                        .get(x.1.as_str())
-                        .map(|i| (Plan::Slot(i.slot), i.ty)),
+                    Expr::Variable(x, _, _) => self.names.get(x.1.as_str()).map(|i| (Plan::Slot(i.slot), i.ty)),
                     _ => None,
                 },
-                [Stmt::Expr(e)] => self.plan(e),
-                [Stmt::FnCall(call, _)] => self.plan_call(call),
-                _ => None,
+                stmts => self.plan_block(stmts, &mut locals),
             }
         };
         let (body, ty) = match plan {
             Some((plan, ty)) => (Body::Plan(plan), ty),
             None => (Body::Rhai(Arc::new(ast)), Ty::Other),
         };
-        Ok(Compiled {
-            body,
-            reads,
-            path: Arc::from(path),
-            ty,
-        })
+        Ok(Compiled { body, n_locals: locals.count, reads, path: Arc::from(path), ty })
     }
 
-    fn plan(&self, expr: &Expr) -> Option<(Plan, Ty)> {
+    /// Plans a statement block: `let` bindings, then one final expression or `if`.
+    fn plan_block(&self, stmts: &[Stmt], locals: &mut Locals) -> Option<(Plan, Ty)> {
+        let Some((last, lets)) = stmts.split_last() else {
+            return Some((Plan::Const(Val::None), Ty::Num));
+        };
+        let scope_mark = locals.names.len();
+        let mut bound = Vec::with_capacity(lets.len());
+        for st in lets {
+            let Stmt::Var(x, _, _) = st else { return None };
+            let (p, ty) = self.plan(&x.1, locals)?;
+            let idx = locals.count;
+            locals.count += 1;
+            locals.names.push((x.0.name.clone(), idx, ty));
+            bound.push((idx, p));
+        }
+        let result = match last {
+            Stmt::Expr(e) => self.plan(e, locals),
+            Stmt::FnCall(call, _) => self.plan_call(call, locals),
+            Stmt::If(flow, _) => self.plan_if(flow, locals),
+            Stmt::Block(block) => self.plan_block(block.statements(), locals),
+            _ => None,
+        };
+        locals.names.truncate(scope_mark);
+        let (p, ty) = result?;
+        Some(if bound.is_empty() { (p, ty) } else { (Plan::Block(bound, Box::new(p)), ty) })
+    }
+
+    fn plan_if(&self, flow: &rhai::FlowControl, locals: &mut Locals) -> Option<(Plan, Ty)> {
+        let (cond, tc) = self.plan(&flow.expr, locals)?;
+        if tc != Ty::Bool {
+            return None;
+        }
+        let (then, tt) = self.plan_block(flow.body.statements(), locals)?;
+        let (other, to) = if flow.branch.is_empty() {
+            (Plan::Const(Val::None), tt)
+        } else {
+            self.plan_block(flow.branch.statements(), locals)?
+        };
+        let no_value = |p: &Plan| matches!(p, Plan::Const(Val::None));
+        let ty = if tt == to || no_value(&other) {
+            tt
+        } else if no_value(&then) {
+            to
+        } else {
+            return None;
+        };
+        Some((Plan::If(Box::new(cond), Box::new(then), Box::new(other)), ty))
+    }
+
+    fn plan(&self, expr: &Expr, locals: &mut Locals) -> Option<(Plan, Ty)> {
         match expr {
             Expr::Variable(x, _, _) => {
+                if let Some((_, idx, ty)) = locals.names.iter().rev().find(|(n, _, _)| *n == x.1) {
+                    return Some((Plan::Local(*idx), *ty));
+                }
                 let info = self.names.get(x.1.as_str())?;
                 (info.ty != Ty::Other).then_some((Plan::Slot(info.slot), info.ty))
             }
-            Expr::IntegerConstant(i, _) => {
-                Some((Plan::Const(Val::Num(Decimal::from(*i))), Ty::Num))
-            }
+            Expr::IntegerConstant(i, _) => Some((Plan::Const(Val::Num(Decimal::from(*i))), Ty::Num)),
             Expr::BoolConstant(b, _) => Some((Plan::Const(Val::Bool(*b)), Ty::Bool)),
-            Expr::DynamicConstant(d, _) => d
-                .as_decimal()
-                .ok()
-                .map(|x| (Plan::Const(Val::Num(x)), Ty::Num)),
+            Expr::DynamicConstant(d, _) => d.as_decimal().ok().map(|x| (Plan::Const(Val::Num(x)), Ty::Num)),
             Expr::Unit(_) => Some((Plan::Const(Val::None), Ty::Num)),
             Expr::And(xs, _) | Expr::Or(xs, _) => {
                 let mut parts = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
-                    let (p, ty) = self.plan(x)?;
+                    let (p, ty) = self.plan(x, locals)?;
                     if ty != Ty::Bool {
                         return None;
                     }
                     parts.push(p);
                 }
-                Some((
-                    if matches!(expr, Expr::And(..)) {
-                        Plan::And(parts)
-                    } else {
-                        Plan::Or(parts)
-                    },
-                    Ty::Bool,
-                ))
+                Some((if matches!(expr, Expr::And(..)) { Plan::And(parts) } else { Plan::Or(parts) }, Ty::Bool))
             }
-            Expr::FnCall(call, _) => self.plan_call(call),
-            Expr::Stmt(block) => match block.statements() {
-                [Stmt::Expr(e)] => self.plan(e),
-                [Stmt::FnCall(call, _)] => self.plan_call(call),
-                _ => None,
-            },
+            Expr::FnCall(call, _) => self.plan_call(call, locals),
+            Expr::Stmt(block) => self.plan_block(block.statements(), locals),
             _ => None,
         }
     }
 
-    fn plan_call(&self, call: &FnCallExpr) -> Option<(Plan, Ty)> {
+    fn plan_call(&self, call: &FnCallExpr, locals: &mut Locals) -> Option<(Plan, Ty)> {
         let name = call.name.as_str();
         let args = &call.args;
         if let Some(op) = operator(name, args.len()) {
-            let (a, ta) = self.plan(&args[0])?;
+            let (a, ta) = self.plan(&args[0], locals)?;
             return match op {
                 OpKind::Neg => (ta == Ty::Num).then(|| (Plan::Neg(Box::new(a)), Ty::Num)),
                 OpKind::Pos => (ta == Ty::Num).then_some((a, Ty::Num)),
                 OpKind::Not => (ta == Ty::Bool).then(|| (Plan::Not(Box::new(a)), Ty::Bool)),
                 OpKind::Bin(op) => {
-                    let (b, tb) = self.plan(&args[1])?;
+                    let (b, tb) = self.plan(&args[1], locals)?;
                     let ty = match op {
                         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                             (ta == Ty::Num && tb == Ty::Num).then_some(Ty::Num)?
@@ -531,7 +538,7 @@ impl<'a> Compiler<'a> {
                     }
                     let mut many = Vec::with_capacity(items.len());
                     for item in items.iter() {
-                        let (p, ty) = self.plan(item)?;
+                        let (p, ty) = self.plan(item, locals)?;
                         if ty != Ty::Num {
                             return None;
                         }
@@ -541,7 +548,7 @@ impl<'a> Compiler<'a> {
                 }
                 Expr::DynamicConstant(d, _) if d.is_array() => return None,
                 other => {
-                    let (p, ty) = self.plan(other)?;
+                    let (p, ty) = self.plan(other, locals)?;
                     if ty != Ty::Num {
                         return None;
                     }
@@ -562,6 +569,13 @@ fn inside_aggregate(ancestors: &[ASTNode]) -> bool {
     })
 }
 
+/// Reusable memory for evaluations (one per thread): Rhai's scope and plan locals.
+#[derive(Debug, Default)]
+pub(crate) struct EvalScratch {
+    scope: Scope<'static>,
+    locals: Vec<Val>,
+}
+
 impl Compiled {
     /// The names this expression reads.
     pub fn reads(&self) -> &[Read] {
@@ -573,23 +587,25 @@ impl Compiled {
         matches!(self.body, Body::Plan(_))
     }
 
-    /// Evaluates over the employee's slots.
-    pub fn eval(&self, engine: &Engine, slots: &[Val]) -> Result<Val, EvalError> {
-        if self
-            .reads
-            .iter()
-            .any(|r| r.strict && slots[r.slot].is_none())
-        {
+    /// Evaluates over the employee's slots, reusing `scratch` between calls.
+    pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
+        if self.reads.iter().any(|r| r.strict && slots[r.slot].is_none()) {
             return Ok(Val::None);
         }
         match &self.body {
-            Body::Plan(p) => eval_plan(p, slots),
+            Body::Plan(p) => {
+                let locals = &mut scratch.locals;
+                locals.clear();
+                locals.resize(self.n_locals, Val::None);
+                eval_plan(p, slots, locals)
+            }
             Body::Rhai(ast) => {
-                let mut scope = Scope::with_capacity(self.reads.len());
+                let scope = &mut scratch.scope;
+                scope.clear();
                 for r in &self.reads {
                     scope.push_constant_dynamic(r.name.clone(), to_dynamic(&slots[r.slot]));
                 }
-                match engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast) {
+                match engine.eval_ast_with_scope::<Dynamic>(scope, ast) {
                     Ok(d) => from_dynamic(d).map_err(EvalError::runtime),
                     Err(e) => Err(eval_error(*e)),
                 }
@@ -614,23 +630,11 @@ fn eval_error(e: EvalAltResult) -> EvalError {
     };
     let message = match &e {
         EvalAltResult::ErrorTooManyOperations(_) => {
-            format!(
-                "the script ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?)"
-            )
+            format!("the script ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?)")
         }
-        other => other
-            .to_string()
-            .split(" (line")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        other => other.to_string().split(" (line").next().unwrap_or_default().to_owned(),
     };
-    EvalError {
-        code,
-        message,
-        line,
-        column,
-    }
+    EvalError { code, message, line, column }
 }
 
 fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
@@ -648,20 +652,41 @@ fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     r.ok_or_else(|| EvalError::runtime(format!("Arithmetic overflow: {a} and {b}")))
 }
 
-fn eval_plan(p: &Plan, slots: &[Val]) -> Result<Val, EvalError> {
+fn boolean(v: Val) -> Result<bool, EvalError> {
+    match v {
+        Val::Bool(b) => Ok(b),
+        other => Err(EvalError::runtime(format!("a condition must be true or false, not {}", other.type_name()))),
+    }
+}
+
+fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalError> {
     Ok(match p {
         Plan::Const(v) => v.clone(),
         Plan::Slot(i) => slots[*i].clone(),
-        Plan::Neg(x) => match eval_plan(x, slots)? {
+        Plan::Local(i) => locals[*i].clone(),
+        Plan::Block(lets, result) => {
+            for (idx, value) in lets {
+                locals[*idx] = eval_plan(value, slots, locals)?;
+            }
+            eval_plan(result, slots, locals)?
+        }
+        Plan::If(cond, then, other) => {
+            if boolean(eval_plan(cond, slots, locals)?)? {
+                eval_plan(then, slots, locals)?
+            } else {
+                eval_plan(other, slots, locals)?
+            }
+        }
+        Plan::Neg(x) => match eval_plan(x, slots, locals)? {
             Val::Num(d) => Val::Num(-d),
             _ => Val::None,
         },
-        Plan::Not(x) => match eval_plan(x, slots)? {
+        Plan::Not(x) => match eval_plan(x, slots, locals)? {
             Val::Bool(b) => Val::Bool(!b),
             _ => Val::None,
         },
         Plan::Bin(op, a, b) => {
-            let (a, b) = (eval_plan(a, slots)?, eval_plan(b, slots)?);
+            let (a, b) = (eval_plan(a, slots, locals)?, eval_plan(b, slots, locals)?);
             match (a, b) {
                 (Val::Num(x), Val::Num(y)) => match op {
                     BinOp::Lt => Val::Bool(x < y),
@@ -683,10 +708,8 @@ fn eval_plan(p: &Plan, slots: &[Val]) -> Result<Val, EvalError> {
         Plan::And(xs) | Plan::Or(xs) => {
             let want = matches!(p, Plan::Or(_));
             for x in xs {
-                match eval_plan(x, slots)? {
-                    Val::Bool(b) if b == want => return Ok(Val::Bool(want)),
-                    Val::Bool(_) => {}
-                    _ => return Ok(Val::None),
+                if boolean(eval_plan(x, slots, locals)?)? == want {
+                    return Ok(Val::Bool(want));
                 }
             }
             Val::Bool(!want)
@@ -695,12 +718,14 @@ fn eval_plan(p: &Plan, slots: &[Val]) -> Result<Val, EvalError> {
             let mut vals = Vec::with_capacity(args.len());
             for a in args {
                 vals.push(match a {
-                    PlanArg::One(p) => Arg::One(eval_plan(p, slots)?),
-                    PlanArg::Many(ps) => Arg::Many(
-                        ps.iter()
-                            .map(|p| eval_plan(p, slots))
-                            .collect::<Result<_, _>>()?,
-                    ),
+                    PlanArg::One(p) => Arg::One(eval_plan(p, slots, locals)?),
+                    PlanArg::Many(ps) => {
+                        let mut many = Vec::with_capacity(ps.len());
+                        for p in ps {
+                            many.push(eval_plan(p, slots, locals)?);
+                        }
+                        Arg::Many(many)
+                    }
                 });
             }
             crate::value::call(*f, &vals).map_err(EvalError::runtime)?
@@ -714,34 +739,10 @@ mod tests {
 
     fn names() -> HashMap<String, NameInfo> {
         let mut m = HashMap::new();
-        m.insert(
-            "a".into(),
-            NameInfo {
-                slot: 0,
-                ty: Ty::Num,
-            },
-        );
-        m.insert(
-            "b".into(),
-            NameInfo {
-                slot: 1,
-                ty: Ty::Num,
-            },
-        );
-        m.insert(
-            "flag".into(),
-            NameInfo {
-                slot: 2,
-                ty: Ty::Bool,
-            },
-        );
-        m.insert(
-            "dept".into(),
-            NameInfo {
-                slot: 3,
-                ty: Ty::Other,
-            },
-        );
+        m.insert("a".into(), NameInfo { slot: 0, ty: Ty::Num });
+        m.insert("b".into(), NameInfo { slot: 1, ty: Ty::Num });
+        m.insert("flag".into(), NameInfo { slot: 2, ty: Ty::Bool });
+        m.insert("dept".into(), NameInfo { slot: 3, ty: Ty::Other });
         m
     }
 
@@ -754,43 +755,55 @@ mod tests {
         ]
     }
 
-    fn run(src: &str, s: &[Val]) -> (bool, Result<Val, EvalError>) {
+    fn run_with(src: &str, s: &[Val], native: bool) -> (bool, Result<Val, EvalError>) {
         let engine = new_engine();
         let names = names();
-        let c = Compiler::new(&engine, &names);
-        let compiled = c
-            .compile(src, "t", None)
-            .unwrap_or_else(|e| panic!("{src}: {e:?}"));
-        (compiled.is_native(), compiled.eval(&engine, s))
+        let mut c = Compiler::new(&engine, &names);
+        if !native {
+            c = c.rhai_only();
+        }
+        let compiled = c.compile(src, "t", None).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        (compiled.is_native(), compiled.eval(&engine, s, &mut EvalScratch::default()))
+    }
+
+    fn run(src: &str, s: &[Val]) -> (bool, Result<Val, EvalError>) {
+        run_with(src, s, true)
     }
 
     fn num(v: &Result<Val, EvalError>) -> String {
         match v {
             Ok(Val::Num(d)) => d.normalize().to_string(),
+            Err(e) => format!("error {:?}", e.code),
             other => format!("{other:?}"),
         }
     }
 
     #[test]
     fn native_and_rhai_agree() {
-        let s = slots(Some(4), Some(5));
-        for src in [
-            "a / b",
-            "safe_div(a, b) * 100",
-            "clamp(a * 3 - b, 0, 6)",
-            "-a + abs(0 - b)",
-            "max(a, b) - min([a, b, 7])",
-            "round(a / 3, 2)",
-            "mean([a, b]) + sum([a, b]) + count([a, b])",
-            "a % 3",
-        ] {
-            let (native, v) = run(src, &s);
-            assert!(native, "{src} should be native");
-            let (rhai, w) = run(&format!("let t = {src}; t"), &s);
-            assert!(!rhai);
-            assert_eq!(num(&v), num(&w), "{src}");
+        for s in [slots(Some(4), Some(5)), slots(Some(-7), Some(3)), slots(Some(0), Some(5))] {
+            for src in [
+                "a / b",
+                "safe_div(a, b) * 100",
+                "clamp(a * 3 - b, 0, 6)",
+                "-a + abs(0 - b)",
+                "max(a, b) - min([a, b, 7])",
+                "round(a / 3, 2)",
+                "mean([a, b]) + sum([a, b]) + count([a, b])",
+                "a % 3",
+                "let m = mean([a, b]); if m >= 4 { 1.0 } else { m / 4 }",
+                "let x = a * 2; let y = x + b; y - 1",
+                "if a > b { a } else if a == b { 0 } else { b }",
+                "if flag && a > 0 { 1 }",
+                "let t = safe_div(b, a); if t > 1 { 2 } else { t }",
+            ] {
+                let (native, v) = run(src, &s);
+                assert!(native, "{src} should be native");
+                let (rhai, w) = run_with(src, &s, false);
+                assert!(!rhai);
+                assert_eq!(num(&v), num(&w), "{src} with {s:?}");
+            }
         }
-        assert_eq!(num(&run("a / b", &s).1), "0.8");
+        assert_eq!(num(&run("a / b", &slots(Some(4), Some(5))).1), "0.8");
     }
 
     #[test]
@@ -798,10 +811,7 @@ mod tests {
         let s = slots(Some(4), None);
         assert!(matches!(run("a + b", &s).1, Ok(Val::None)));
         assert!(matches!(run("safe_div(a, 0) * 100", &s).1, Ok(Val::None)));
-        assert!(matches!(
-            run("let x = safe_div(a, 0); x * 100", &s).1,
-            Ok(Val::None)
-        ));
+        assert!(matches!(run("let x = safe_div(a, 0); x * 100", &s).1, Ok(Val::None)));
         assert_eq!(num(&run("mean([a, b])", &s).1), "4");
         assert_eq!(num(&run("count([a, b])", &s).1), "1");
     }
@@ -825,6 +835,13 @@ mod tests {
         assert_eq!(e, Some(ErrorCode::ScriptRuntime));
         let e = run("let x = a; x / b", &s).1.err().map(|e| e.code);
         assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        let e = run_with("let x = a; x / b", &s, false).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        // A condition with no value is an error in both paths.
+        let e = run("if safe_div(a, b) > 1 { 1 } else { 0 }", &s).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        let e = run_with("if safe_div(a, b) > 1 { 1 } else { 0 }", &s, false).1.err().map(|e| e.code);
+        assert_eq!(e, Some(ErrorCode::ScriptRuntime));
         let e = run("loop { }", &s).1.err().map(|e| e.code);
         assert_eq!(e, Some(ErrorCode::ScriptLimit));
         let e = run("fn f(x) { f(x) } f(1)", &s).1.err().map(|e| e.code);
@@ -836,31 +853,16 @@ mod tests {
         let engine = new_engine();
         let names = names();
         let c = Compiler::new(&engine, &names);
-        let e = c
-            .compile("a +\n  zz", "derived.x", None)
-            .err()
-            .unwrap_or_default();
+        let e = c.compile("a +\n  zz", "derived.x", None).err().unwrap_or_default();
         assert_eq!(e[0].code, ErrorCode::UnknownName);
         assert_eq!((e[0].line, e[0].column), (Some(2), Some(3)));
-        let e = c
-            .compile("a * * 2", "derived.x", None)
-            .err()
-            .unwrap_or_default();
+        let e = c.compile("a * * 2", "derived.x", None).err().unwrap_or_default();
         assert_eq!(e[0].code, ErrorCode::ScriptCompile);
-        let e = c
-            .compile("print(a)", "derived.x", None)
-            .err()
-            .unwrap_or_default();
+        let e = c.compile("print(a)", "derived.x", None).err().unwrap_or_default();
         assert!(!e.is_empty());
-        let e = c
-            .compile("sqrt(a)", "derived.x", None)
-            .err()
-            .unwrap_or_default();
+        let e = c.compile("sqrt(a)", "derived.x", None).err().unwrap_or_default();
         assert_eq!(e[0].code, ErrorCode::UnknownName);
-        let e = c
-            .compile("eval(\"a\")", "derived.x", None)
-            .err()
-            .unwrap_or_default();
+        let e = c.compile("eval(\"a\")", "derived.x", None).err().unwrap_or_default();
         assert!(!e.is_empty());
     }
 }

@@ -46,9 +46,7 @@ where
 {
     let columns: Vec<Column> = headers.iter().map(|h| column(h)).collect();
     if !columns.contains(&Column::Id) {
-        return Err(
-            KaoheError::new(ErrorCode::InvalidDocument, "the table needs an 'id' column").at("id"),
-        );
+        return Err(KaoheError::new(ErrorCode::InvalidDocument, "the table needs an 'id' column").at("id"));
     }
     let mut out = Vec::new();
     for row in rows {
@@ -66,9 +64,7 @@ where
                     attributes.insert(a.clone(), Value::String(cell));
                 }
                 Column::Rating(input, group) => {
-                    let entry = values
-                        .entry(input.clone())
-                        .or_insert_with(|| Value::Object(Map::new()));
+                    let entry = values.entry(input.clone()).or_insert_with(|| Value::Object(Map::new()));
                     if let Value::Object(m) = entry {
                         m.insert(group.clone(), Value::String(cell));
                     }
@@ -95,30 +91,18 @@ mod tests {
 
     #[test]
     fn columns_follow_the_convention() {
-        let headers: Vec<String> = [
-            "id",
-            "sales",
-            "collab.peer",
-            "collab.manager",
-            "attributes.department",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect();
-        let rows = vec![
-            vec!["E1", "12.5", "3;4", "5", "Sales"],
-            vec!["E2", "", "", "4", ""],
-        ];
+        let headers: Vec<String> = ["id", "sales", "collab.peer", "collab.manager", "attributes.department"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let rows = vec![vec!["E1", "12.5", "3;4", "5", "Sales"], vec!["E2", "", "", "4", ""]];
         let recs = records_from_rows(&headers, rows).unwrap_or_default();
         assert_eq!(
             recs[0],
             serde_json::json!({"id": "E1", "attributes": {"department": "Sales"},
                 "values": {"sales": "12.5", "collab": {"peer": "3;4", "manager": "5"}}})
         );
-        assert_eq!(
-            recs[1],
-            serde_json::json!({"id": "E2", "values": {"collab": {"manager": "4"}}})
-        );
+        assert_eq!(recs[1], serde_json::json!({"id": "E2", "values": {"collab": {"manager": "4"}}}));
         let bad = records_from_rows(&["name".to_owned()], vec![vec!["x"]]);
         assert_eq!(bad.map_err(|e| e.code), Err(ErrorCode::InvalidDocument));
     }

@@ -76,17 +76,8 @@ pub enum Func {
 
 impl Func {
     /// Every provided function.
-    pub const ALL: [Func; 9] = [
-        Func::SafeDiv,
-        Func::Min,
-        Func::Max,
-        Func::Clamp,
-        Func::Abs,
-        Func::Round,
-        Func::Mean,
-        Func::Sum,
-        Func::Count,
-    ];
+    pub const ALL: [Func; 9] =
+        [Func::SafeDiv, Func::Min, Func::Max, Func::Clamp, Func::Abs, Func::Round, Func::Mean, Func::Sum, Func::Count];
 
     /// The name scripts call it by.
     pub const fn name(self) -> &'static str {
@@ -110,10 +101,7 @@ impl Func {
 
     /// Whether the function folds an array (its array elements may be absent).
     pub const fn is_aggregate(self) -> bool {
-        matches!(
-            self,
-            Func::Mean | Func::Sum | Func::Count | Func::Min | Func::Max
-        )
+        matches!(self, Func::Mean | Func::Sum | Func::Count | Func::Min | Func::Max)
     }
 }
 
@@ -130,11 +118,7 @@ fn num(f: Func, v: &Val) -> Result<Option<Decimal>, String> {
     match v {
         Val::None => Ok(None),
         Val::Num(d) => Ok(Some(*d)),
-        other => Err(format!(
-            "{}() expects numbers, got {}",
-            f.name(),
-            other.type_name()
-        )),
+        other => Err(format!("{}() expects numbers, got {}", f.name(), other.type_name())),
     }
 }
 
@@ -157,11 +141,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
     let single = |i: usize| -> Result<Option<Decimal>, String> {
         match args.get(i) {
             Some(Arg::One(v)) => num(f, v),
-            Some(Arg::Many(_)) => Err(format!(
-                "{}() argument {} must be a number, not an array",
-                f.name(),
-                i + 1
-            )),
+            Some(Arg::Many(_)) => Err(format!("{}() argument {} must be a number, not an array", f.name(), i + 1)),
             None => Err(format!("{}() is missing argument {}", f.name(), i + 1)),
         }
     };
@@ -169,12 +149,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
         if n.contains(&args.len()) {
             Ok(())
         } else {
-            Err(format!(
-                "{}() takes {} argument(s), got {}",
-                f.name(),
-                join_counts(n),
-                args.len()
-            ))
+            Err(format!("{}() takes {} argument(s), got {}", f.name(), join_counts(n), args.len()))
         }
     };
     match f {
@@ -197,11 +172,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
                 },
                 _ => return Err(format!("{}() takes two numbers or one array", f.name())),
             };
-            let pick = if f == Func::Min {
-                items.into_iter().min()
-            } else {
-                items.into_iter().max()
-            };
+            let pick = if f == Func::Min { items.into_iter().min() } else { items.into_iter().max() };
             Ok(pick.map_or(Val::None, Val::Num))
         }
         Func::Clamp => {
@@ -210,9 +181,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
                 return Ok(Val::None);
             };
             if lo > hi {
-                return Err(format!(
-                    "clamp() lower bound {lo} is above upper bound {hi}"
-                ));
+                return Err(format!("clamp() lower bound {lo} is above upper bound {hi}"));
             }
             Ok(Val::Num(x.clamp(lo, hi)))
         }
@@ -230,26 +199,17 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
                     return Ok(Val::None);
                 };
                 if !p.fract().is_zero() || p.is_sign_negative() || p > Decimal::from(28) {
-                    return Err(format!(
-                        "round() places must be a whole number from 0 to 28, got {p}"
-                    ));
+                    return Err(format!("round() places must be a whole number from 0 to 28, got {p}"));
                 }
                 u32::try_from(p.mantissa()).unwrap_or(0) / 10u32.pow(p.scale())
             } else {
                 0
             };
-            Ok(Val::Num(x.round_dp_with_strategy(
-                places,
-                RoundingStrategy::MidpointAwayFromZero,
-            )))
+            Ok(Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)))
         }
         Func::Mean | Func::Sum | Func::Count => {
             let [Arg::Many(items)] = args else {
-                return Err(format!(
-                    "{}() takes one array, e.g. {}([a, b, c])",
-                    f.name(),
-                    f.name()
-                ));
+                return Err(format!("{}() takes one array, e.g. {}([a, b, c])", f.name(), f.name()));
             };
             let xs = present(f, items)?;
             if f == Func::Count {
@@ -265,19 +225,13 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             if f == Func::Sum {
                 return Ok(Val::Num(total));
             }
-            total
-                .checked_div(Decimal::from(xs.len()))
-                .map(Val::Num)
-                .ok_or_else(|| overflow(f))
+            total.checked_div(Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
         }
     }
 }
 
 fn join_counts(n: &[usize]) -> String {
-    n.iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(" or ")
+    n.iter().map(usize::to_string).collect::<Vec<_>>().join(" or ")
 }
 
 #[cfg(test)]
@@ -290,14 +244,8 @@ mod tests {
 
     #[test]
     fn safe_div_and_no_value() {
-        assert_eq!(
-            call(Func::SafeDiv, &[Arg::One(n(4)), Arg::One(n(5))]),
-            Ok(Val::Num(Decimal::new(8, 1)))
-        );
-        assert_eq!(
-            call(Func::SafeDiv, &[Arg::One(n(4)), Arg::One(n(0))]),
-            Ok(Val::None)
-        );
+        assert_eq!(call(Func::SafeDiv, &[Arg::One(n(4)), Arg::One(n(5))]), Ok(Val::Num(Decimal::new(8, 1))));
+        assert_eq!(call(Func::SafeDiv, &[Arg::One(n(4)), Arg::One(n(0))]), Ok(Val::None));
         assert_eq!(call(Func::Abs, &[Arg::One(Val::None)]), Ok(Val::None));
     }
 
@@ -314,24 +262,9 @@ mod tests {
     #[test]
     fn round_and_clamp() {
         let x = Val::Num(Decimal::new(2345, 3));
-        assert_eq!(
-            call(Func::Round, &[Arg::One(x.clone()), Arg::One(n(2))]),
-            Ok(Val::Num(Decimal::new(235, 2)))
-        );
+        assert_eq!(call(Func::Round, &[Arg::One(x.clone()), Arg::One(n(2))]), Ok(Val::Num(Decimal::new(235, 2))));
         assert_eq!(call(Func::Round, &[Arg::One(x)]), Ok(n(2)));
-        assert!(
-            call(
-                Func::Clamp,
-                &[Arg::One(n(1)), Arg::One(n(3)), Arg::One(n(2))]
-            )
-            .is_err()
-        );
-        assert_eq!(
-            call(
-                Func::Clamp,
-                &[Arg::One(n(5)), Arg::One(n(0)), Arg::One(n(2))]
-            ),
-            Ok(n(2))
-        );
+        assert!(call(Func::Clamp, &[Arg::One(n(1)), Arg::One(n(3)), Arg::One(n(2))]).is_err());
+        assert_eq!(call(Func::Clamp, &[Arg::One(n(5)), Arg::One(n(0)), Arg::One(n(2))]), Ok(n(2)));
     }
 }

@@ -10,19 +10,13 @@ use serde_json::Value;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 /// Every vector file: the project's own `spec/vectors/`, then `../shared/spec/vectors/` when it exists.
 pub fn vector_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for dir in [
-        root().join("spec/vectors"),
-        root().join("../shared/spec/vectors"),
-    ] {
+    for dir in [root().join("spec/vectors"), root().join("../shared/spec/vectors")] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -68,17 +62,10 @@ fn same(want: &Value, got: &Value) -> bool {
 /// Returns the differences, empty when they agree.
 pub fn compare(case: &Value, results: &Value) -> Vec<String> {
     let mut diffs = Vec::new();
-    let want = case["expect"]["results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let want = case["expect"]["results"].as_array().cloned().unwrap_or_default();
     let got = results.as_array().cloned().unwrap_or_default();
     if want.len() != got.len() {
-        diffs.push(format!(
-            "expected {} results, got {}",
-            want.len(),
-            got.len()
-        ));
+        diffs.push(format!("expected {} results, got {}", want.len(), got.len()));
         return diffs;
     }
     for (w, g) in want.iter().zip(&got) {
@@ -92,11 +79,7 @@ pub fn compare(case: &Value, results: &Value) -> Vec<String> {
             if got_code != code {
                 diffs.push(format!(
                     "{id}: expected error {code}, got {}",
-                    if g.get("error").is_some() {
-                        got_code.to_string()
-                    } else {
-                        format!("score {}", g["score"])
-                    }
+                    if g.get("error").is_some() { got_code.to_string() } else { format!("score {}", g["score"]) }
                 ));
             }
             continue;
@@ -107,10 +90,7 @@ pub fn compare(case: &Value, results: &Value) -> Vec<String> {
         }
         for field in ["score", "grade", "coefficient", "subtotal"] {
             if !same(&w[field], &g[field]) {
-                diffs.push(format!(
-                    "{id}.{field}: expected {}, got {}",
-                    w[field], g[field]
-                ));
+                diffs.push(format!("{id}.{field}: expected {}, got {}", w[field], g[field]));
             }
         }
         let lines = g["indicators"].as_array().cloned().unwrap_or_default();
@@ -120,41 +100,25 @@ pub fn compare(case: &Value, results: &Value) -> Vec<String> {
                 continue;
             };
             if map.len() != lines.len() {
-                diffs.push(format!(
-                    "{id}.{key}: expected {} indicators, got {}",
-                    map.len(),
-                    lines.len()
-                ));
+                diffs.push(format!("{id}.{key}: expected {} indicators, got {}", map.len(), lines.len()));
             }
             for (ind, wv) in map {
                 match find(ind) {
                     Some(line) if same(wv, &line[field]) => {}
-                    Some(line) => diffs.push(format!(
-                        "{id}.{key}.{ind}: expected {wv}, got {}",
-                        line[field]
-                    )),
-                    None => diffs.push(format!(
-                        "{id}.{key}.{ind}: indicator missing from the result"
-                    )),
+                    Some(line) => diffs.push(format!("{id}.{key}.{ind}: expected {wv}, got {}", line[field])),
+                    None => diffs.push(format!("{id}.{key}.{ind}: indicator missing from the result")),
                 }
             }
         }
         if let Some(map) = w["adjustments"].as_object() {
             let adjs = g["adjustments"].as_array().cloned().unwrap_or_default();
             if map.len() != adjs.len() {
-                diffs.push(format!(
-                    "{id}.adjustments: expected {} evaluated, got {}",
-                    map.len(),
-                    adjs.len()
-                ));
+                diffs.push(format!("{id}.adjustments: expected {} evaluated, got {}", map.len(), adjs.len()));
             }
             for (adj, applied) in map {
                 match adjs.iter().find(|a| a["id"] == adj.as_str()) {
                     Some(a) if a["applied"] == *applied => {}
-                    Some(a) => diffs.push(format!(
-                        "{id}.adjustments.{adj}: expected {applied}, got {}",
-                        a["applied"]
-                    )),
+                    Some(a) => diffs.push(format!("{id}.adjustments.{adj}: expected {applied}, got {}", a["applied"])),
                     None => diffs.push(format!("{id}.adjustments.{adj}: not in the result")),
                 }
             }
