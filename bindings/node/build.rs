@@ -1,1 +1,5 @@
-fn main() { napi_build::setup(); }
+//! Build script: links the Node-API module (napi-build).
+
+fn main() {
+    napi_build::setup();
+}

@@ -1,1 +1,331 @@
-//! Node binding of kaohe.
+//! Node binding of kaohe (napi-rs).
+//!
+//! A thin layer over the core: it converts JS values into the core's records and
+//! score cards into plain objects in the contract's JSON shape, and core errors into
+//! JS errors carrying `code`, `path`, `line`, `column` and `errors`. No scoring rule,
+//! default or validation lives here. `index.js` wraps this module: it re-throws the
+//! errors as `KaoheError` subclasses and is what `require("kaohe")` returns.
+
+mod convert;
+mod errors;
+
+use kaohe::{EmployeeError, ErrorCode, KaoheError, Outcome};
+use napi::bindgen_prelude::*;
+use napi::{Env, ScopedTask};
+use napi_derive::napi;
+
+use crate::convert::{Entry, Keys};
+use crate::errors::{Failure, UsageKind, guard, napi_failure, panic_failure, to_napi};
+
+/// Options of the scoring calls.
+#[napi(object)]
+pub struct ScoreOptions {
+    /// Hand decimals out as JS numbers (the nearest double) instead of exact decimal
+    /// strings. Off by default, so that nothing is lost.
+    pub numbers: Option<bool>,
+}
+
+fn numbers(o: Option<&ScoreOptions>) -> bool {
+    o.and_then(|o| o.numbers).unwrap_or(false)
+}
+
+fn employee(v: Unknown<'_>) -> std::result::Result<kaohe::Employee, Failure> {
+    let value = convert::json_of(v, "", 0).map_err(|u| Failure::from(u.into_error(None)))?;
+    let id = value.get("id").and_then(kaohe::inputs::id_of);
+    kaohe::Employee::from_value(value).map_err(|e| Failure::One(e, id))
+}
+
+fn entries_of(records: Vec<Entry>) -> Vec<std::result::Result<kaohe::Employee, EmployeeError>> {
+    records.into_iter().enumerate().map(|(i, r)| r.and_then(|v| kaohe::score::record(i, v))).collect()
+}
+
+/// A compiled appraisal scheme (考核方案): load it once, score any number of employees.
+/// Immutable and safe to share; loading fails with a `SchemeError` listing every problem.
+#[napi]
+pub struct Scheme {
+    inner: kaohe::Scheme,
+}
+
+#[napi]
+impl Scheme {
+    /// Loads and compiles a scheme from JSON text.
+    #[napi(factory)]
+    pub fn from_json(env: Env, text: String) -> Result<Self> {
+        guard(&env, || Ok(Scheme { inner: kaohe::Scheme::from_json(&text)? }))
+    }
+
+    /// Loads and compiles a scheme from YAML text.
+    #[napi(factory)]
+    pub fn from_yaml(env: Env, text: String) -> Result<Self> {
+        guard(&env, || Ok(Scheme { inner: kaohe::Scheme::from_yaml(&text)? }))
+    }
+
+    /// Loads and compiles a scheme file: YAML for `.yaml`/`.yml`, JSON otherwise.
+    /// An unreadable file is an `IoError` (`io_error`).
+    #[napi(factory)]
+    pub fn from_file(env: Env, path: String) -> Result<Self> {
+        guard(&env, || {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Failure::from(KaoheError::new(ErrorCode::Io, format!("cannot read the scheme file '{path}': {e}")))
+            })?;
+            let format = kaohe::Format::from_path(&path);
+            Ok(Scheme { inner: kaohe::Scheme::from_str_format(&text, format)? })
+        })
+    }
+
+    /// Loads and compiles a scheme given as a plain object (a parsed scheme document).
+    /// Prefer `fromJson` for exact decimals: JS numbers are doubles.
+    #[napi(factory, ts_args_type = "definition: SchemeDefinition")]
+    pub fn from_object(env: Env, definition: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
+            let value = convert::json_of(definition, "", 0).map_err(|u| {
+                let mut e = u.into_error(None);
+                e.code = ErrorCode::InvalidScheme;
+                Failure::Scheme(kaohe::SchemeErrors::one(e))
+            })?;
+            Ok(Scheme { inner: kaohe::Scheme::from_value(value)? })
+        })
+    }
+
+    /// The scheme's id.
+    #[napi(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The scheme's version.
+    #[napi(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version().to_owned()
+    }
+
+    /// `sha256:…` of the scheme's canonical serialization (every result names it).
+    #[napi(getter)]
+    pub fn hash(&self) -> String {
+        self.inner.hash().to_owned()
+    }
+
+    /// Leaf indicator ids in document order (the columns of a result table).
+    #[napi(getter)]
+    pub fn indicator_ids(&self) -> Vec<String> {
+        self.inner.indicator_ids().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Names of the declared inputs.
+    #[napi(getter)]
+    pub fn input_names(&self) -> Vec<String> {
+        self.inner.input_names().into_iter().map(str::to_owned).collect()
+    }
+
+    /// The one-screen summary `kaohe check` prints, as data: the scheme's identity,
+    /// its indicator tree with weights, its inputs, and how its expressions run.
+    /// (A `Scheme` only exists once every check passed; loading reports the problems.)
+    #[napi(ts_return_type = "SchemeSummary")]
+    pub fn check<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        guard(env, || self.summary(env).map_err(|e| napi_failure(&e)))
+    }
+
+    fn summary<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let s = &self.inner;
+        let mut o = Object::new(env)?;
+        o.set("id", s.id())?;
+        o.set("version", s.version())?;
+        o.set("hash", s.hash())?;
+        let name = serde_json::to_value(&s.scheme().name).map_err(|e| Error::from_reason(e.to_string()))?;
+        o.set("name", name)?;
+        let mut items = env.create_array(0)?;
+        for item in s.outline() {
+            let mut i = Object::new(env)?;
+            i.set("id", item.id)?;
+            let name = serde_json::to_value(item.name).map_err(|e| Error::from_reason(e.to_string()))?;
+            i.set("name", name)?;
+            i.set("depth", u32::try_from(item.depth).unwrap_or(u32::MAX))?;
+            i.set("kind", item.kind)?;
+            i.set("weight", item.weight.to_string())?;
+            i.set("effectiveWeight", item.effective_weight.to_string())?;
+            match item.target {
+                Some(t) => i.set("target", t.to_string())?,
+                None => i.set("target", Null)?,
+            }
+            items.insert(i)?;
+        }
+        o.set("indicators", items)?;
+        o.set("inputs", s.input_names())?;
+        let (native, script) = s.plan_counts();
+        let mut plan = Object::new(env)?;
+        plan.set("native", u32::try_from(native).unwrap_or(u32::MAX))?;
+        plan.set("script", u32::try_from(script).unwrap_or(u32::MAX))?;
+        o.set("expressions", plan)?;
+        Ok(o)
+    }
+
+    /// Scores one employee (`{id, attributes?, values}`) and returns the score card.
+    /// A failure (`missing_input`, `invalid_input`, `script_runtime`…) is thrown.
+    #[napi(
+        ts_generic_types = "O extends ScoreOptions = {}",
+        ts_args_type = "employee: EmployeeInput, options?: O",
+        ts_return_type = "ScoreCard<DecimalOf<O>>"
+    )]
+    pub fn score<'env>(
+        &self,
+        env: &'env Env,
+        employee: Unknown<'_>,
+        options: Option<ScoreOptions>,
+    ) -> Result<Object<'env>> {
+        guard(env, || {
+            let e = self::employee(employee)?;
+            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
+            let keys = Keys::new(env, numbers(options.as_ref())).map_err(|e| napi_failure(&e))?;
+            convert::card(env, &keys, &card).map_err(|e| napi_failure(&e))
+        })
+    }
+
+    /// Scores a batch; one entry per employee in input order: the score card, or
+    /// `{id, error}` for an employee that failed (the others are unaffected).
+    #[napi(
+        ts_generic_types = "O extends ScoreOptions = {}",
+        ts_args_type = "employees: readonly EmployeeInput[], options?: O",
+        ts_return_type = "Array<Outcome<DecimalOf<O>>>"
+    )]
+    pub fn score_many<'env>(
+        &self,
+        env: &'env Env,
+        employees: Unknown<'_>,
+        options: Option<ScoreOptions>,
+    ) -> Result<Array<'env>> {
+        guard(env, || {
+            let entries = entries_of(convert::entries(employees)?);
+            let outcomes = self.inner.score_entries_par(&entries);
+            convert::outcomes(env, numbers(options.as_ref()), &outcomes).map_err(|e| napi_failure(&e))
+        })
+    }
+
+    /// `scoreMany` on the libuv thread pool: the employees are read now, scored in the
+    /// background (in parallel), and the promise resolves with the same entries.
+    #[napi(
+        ts_generic_types = "O extends ScoreOptions = {}",
+        ts_args_type = "employees: readonly EmployeeInput[], options?: O",
+        ts_return_type = "Promise<Array<Outcome<DecimalOf<O>>>>"
+    )]
+    pub fn score_many_async(
+        &self,
+        env: Env,
+        employees: Unknown<'_>,
+        options: Option<ScoreOptions>,
+    ) -> Result<AsyncTask<ScoreBatch>> {
+        guard(&env, || {
+            Ok(AsyncTask::new(ScoreBatch {
+                scheme: self.inner.clone(),
+                records: Some(convert::entries(employees)?),
+                numbers: numbers(options.as_ref()),
+                panic_for_test: false,
+            }))
+        })
+    }
+
+    /// Where the score comes from, in words (`lang`: `"zh"`, the default, or `"en"`):
+    /// each indicator's actual, target, achievement and points, each adjustment and why,
+    /// and the grade band.
+    #[napi(ts_args_type = "employee: EmployeeInput, lang?: 'zh' | 'en' | (string & {})")]
+    pub fn explain(&self, env: Env, employee: Unknown<'_>, lang: Option<String>) -> Result<String> {
+        guard(&env, || {
+            let lang = match lang.as_deref() {
+                None => kaohe::Lang::Zh,
+                Some(tag) => kaohe::Lang::parse(tag).ok_or_else(|| {
+                    Failure::Usage(UsageKind::Range, format!("unknown language '{tag}': use \"zh\" or \"en\""))
+                })?,
+            };
+            let e = self::employee(employee)?;
+            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
+            Ok(self.inner.explain(&card, lang))
+        })
+    }
+
+    /// Test hook: panics inside the binding (sync), or on the thread pool (async), so
+    /// the tests can see a panic come out as an `internal_error`.
+    #[napi(skip_typescript, js_name = "__panicForTest")]
+    pub fn panic_for_test(&self, env: Env, asynchronous: bool) -> Result<AsyncTask<ScoreBatch>> {
+        guard(&env, || {
+            if !asynchronous {
+                std::panic::panic_any("a test panic".to_owned());
+            }
+            Ok(AsyncTask::new(ScoreBatch {
+                scheme: self.inner.clone(),
+                records: Some(Vec::new()),
+                numbers: false,
+                panic_for_test: true,
+            }))
+        })
+    }
+}
+
+/// The background work of `scoreManyAsync`.
+pub struct ScoreBatch {
+    scheme: kaohe::Scheme,
+    records: Option<Vec<Entry>>,
+    numbers: bool,
+    panic_for_test: bool,
+}
+
+impl<'task> ScopedTask<'task> for ScoreBatch {
+    type Output = std::result::Result<Vec<Outcome>, Failure>;
+    type JsValue = Array<'task>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let records = self.records.take().unwrap_or_default();
+        let test_panic = self.panic_for_test;
+        let scheme = &self.scheme;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if test_panic {
+                std::panic::panic_any("a test panic on the thread pool".to_owned());
+            }
+            scheme.score_entries_par(&entries_of(records))
+        }));
+        Ok(run.map_err(|p| panic_failure(p.as_ref())))
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
+        let numbers = self.numbers;
+        guard(env, || {
+            let outcomes = output?;
+            convert::outcomes(env, numbers, &outcomes).map_err(|e| napi_failure(&e))
+        })
+    }
+
+    fn reject(&mut self, env: &'task Env, err: Error) -> Result<Self::JsValue> {
+        Err(to_napi(env, &napi_failure(&err)))
+    }
+}
+
+/// Scores a JSON employees document (an array or JSON Lines) with a JSON scheme and
+/// returns exactly the text `kaohe score --format json` prints (without its final
+/// newline). For conformance checks: every binding has it.
+#[napi]
+pub fn score_json(env: Env, scheme_json: String, employees_json: String) -> Result<String> {
+    guard(&env, || Ok(kaohe::score_json(&scheme_json, &employees_json)?))
+}
+
+/// One entry of the error catalogue.
+#[napi(object)]
+pub struct ErrorCodeInfo {
+    /// The stable snake_case code.
+    #[napi(ts_type = "ErrorCode")]
+    pub code: String,
+    /// What it means, in one line.
+    pub description: String,
+    /// Whether it reports a problem with the scheme (a `SchemeError`).
+    pub scheme: bool,
+}
+
+/// The catalogue of error codes, in order (the same in every binding).
+#[napi]
+pub fn error_codes() -> Vec<ErrorCodeInfo> {
+    ErrorCode::ALL
+        .iter()
+        .map(|c| ErrorCodeInfo {
+            code: c.as_str().to_owned(),
+            description: c.description().to_owned(),
+            scheme: c.is_scheme_error(),
+        })
+        .collect()
+}

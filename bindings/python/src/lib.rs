@@ -1,1 +1,308 @@
-//! Python binding of kaohe.
+//! Python binding of kaohe (pyo3): the module `kaohe._kaohe`.
+//!
+//! A thin layer: it converts Python values to the core's types and back, maps core
+//! errors to Python exceptions, and releases the GIL around batch work. Every rule,
+//! default and check lives in the core.
+
+mod card;
+mod convert;
+mod errors;
+mod table;
+
+use std::path::PathBuf;
+
+use kaohe::{ErrorCode, Format, KaoheError, Lang, Outcome};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use card::{PyAdjustmentResult, PyEmployeeError, PyIndicatorResult, PySchemeRef, PyScoreCard};
+use convert::{to_py, to_value};
+use errors::{core_to_pyerr, guard, internal, scheme_to_pyerr, to_pyerr};
+
+/// A compiled appraisal scheme: immutable, safe to share between threads.
+#[pyclass(frozen, module = "kaohe", name = "Scheme")]
+pub struct PyScheme {
+    inner: kaohe::Scheme,
+}
+
+fn outcome_to_py(py: Python<'_>, scheme: &kaohe::Scheme, o: Outcome) -> PyResult<Py<PyAny>> {
+    Ok(match o {
+        Ok(card) => Py::new(py, PyScoreCard { card, scheme: scheme.clone() })?.into_any(),
+        Err(inner) => Py::new(py, PyEmployeeError { inner })?.into_any(),
+    })
+}
+
+/// The id of a record that could not be converted, when it has a readable one.
+fn record_id(obj: &Bound<'_, PyAny>) -> Option<String> {
+    let id = obj.get_item("id").ok()?;
+    kaohe::inputs::id_of(&to_value(&id).ok()?)
+}
+
+impl PyScheme {
+    fn loaded(py: Python<'_>, r: Result<kaohe::Scheme, kaohe::SchemeErrors>) -> PyResult<Self> {
+        r.map(|inner| PyScheme { inner }).map_err(|e| scheme_to_pyerr(py, &e))
+    }
+}
+
+#[pymethods]
+impl PyScheme {
+    /// Loads and compiles a scheme from JSON text.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: String) -> PyResult<Self> {
+        guard(py, || Self::loaded(py, kaohe::Scheme::from_json(&text)))
+    }
+
+    /// Loads and compiles a scheme from YAML text.
+    #[staticmethod]
+    fn from_yaml(py: Python<'_>, text: String) -> PyResult<Self> {
+        guard(py, || Self::loaded(py, kaohe::Scheme::from_yaml(&text)))
+    }
+
+    /// Loads and compiles a scheme file: YAML for `.yaml`/`.yml`, JSON otherwise.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        guard(py, || {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| to_pyerr(py, &KaoheError::new(ErrorCode::Io, format!("cannot read {shown}: {e}"))))?;
+            Self::loaded(py, kaohe::Scheme::from_str_format(&text, Format::from_path(&shown)))
+        })
+    }
+
+    /// Loads and compiles a scheme from a dict (as `json.load` would give it).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let value = to_value(obj).map_err(|e| {
+                scheme_to_pyerr(py, &kaohe::SchemeErrors::one(e.into_error(ErrorCode::InvalidScheme, "")))
+            })?;
+            Self::loaded(py, kaohe::Scheme::from_value(value))
+        })
+    }
+
+    /// Scheme id.
+    #[getter]
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    /// Scheme version.
+    #[getter]
+    fn version(&self) -> &str {
+        self.inner.version()
+    }
+
+    /// `sha256:` and the SHA-256 of the scheme's canonical serialization.
+    #[getter]
+    fn hash(&self) -> &str {
+        self.inner.hash()
+    }
+
+    /// The scheme's name in `lang` (`"zh"` or `"en"`).
+    #[pyo3(signature = (lang = "zh"))]
+    fn name(&self, lang: &str) -> String {
+        self.inner.scheme().name.get(lang).to_owned()
+    }
+
+    /// Leaf indicator ids in document order.
+    #[getter]
+    fn indicator_ids(&self) -> Vec<String> {
+        self.inner.indicator_ids().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Names of the declared inputs.
+    #[getter]
+    fn input_names(&self) -> Vec<String> {
+        self.inner.input_names().into_iter().map(str::to_owned).collect()
+    }
+
+    /// A summary of the loaded scheme (a scheme that did not validate never loads:
+    /// `Scheme.from_*` raises `SchemeError` with every problem found).
+    fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let s = &self.inner;
+            let d = PyDict::new(py);
+            d.set_item("id", s.id())?;
+            d.set_item("version", s.version())?;
+            d.set_item("hash", s.hash())?;
+            let name = serde_json::to_value(&s.scheme().name).map_err(|e| to_pyerr(py, &internal(e.to_string())))?;
+            d.set_item("name", to_py(py, &name)?)?;
+            d.set_item("inputs", s.input_names())?;
+            d.set_item("indicators", s.indicator_ids())?;
+            d.set_item("adjustments", s.scheme().adjustments.len())?;
+            d.set_item("grades", s.scheme().grades.len())?;
+            let (native, rhai) = s.plan_counts();
+            let plans = PyDict::new(py);
+            plans.set_item("native", native)?;
+            plans.set_item("rhai", rhai)?;
+            d.set_item("expressions", plans)?;
+            Ok(d)
+        })
+    }
+
+    /// The scheme as written, as a dict (`Scheme.from_dict` reads it back).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let v = serde_json::to_value(self.inner.scheme()).map_err(|e| to_pyerr(py, &internal(e.to_string())))?;
+            to_py(py, &v)
+        })
+    }
+
+    /// The scheme as written, as JSON text.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || {
+            serde_json::to_string_pretty(self.inner.scheme()).map_err(|e| to_pyerr(py, &internal(e.to_string())))
+        })
+    }
+
+    /// Scores one employee, `{"id", "attributes"?: {...}, "values": {...}}`.
+    /// Raises `InputError` or `ScriptError` when the employee cannot be scored.
+    fn score(&self, py: Python<'_>, employee: &Bound<'_, PyAny>) -> PyResult<PyScoreCard> {
+        guard(py, || {
+            let value = to_value(employee).map_err(|e| to_pyerr(py, &e.into_error(ErrorCode::InvalidInput, "")))?;
+            let employee = kaohe::Employee::from_value(value).map_err(|e| to_pyerr(py, &e))?;
+            let scheme = &self.inner;
+            let card = py.detach(|| scheme.score(&employee)).map_err(|e| to_pyerr(py, &e))?;
+            Ok(PyScoreCard { card, scheme: scheme.clone() })
+        })
+    }
+
+    /// Scores a batch in parallel, without the GIL. One entry per employee, in order:
+    /// a `ScoreCard`, or an `EmployeeError` in the place of an employee that failed.
+    fn score_many<'py>(&self, py: Python<'py>, employees: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || {
+            let mut entries = Vec::new();
+            for (i, item) in employees.try_iter()?.enumerate() {
+                let item = item?;
+                entries.push(match to_value(&item) {
+                    Ok(v) => kaohe::score::record(i, v),
+                    Err(e) => Err(kaohe::EmployeeError {
+                        id: record_id(&item),
+                        error: e.into_error(ErrorCode::InvalidInput, &format!("employees[{i}]")),
+                    }),
+                });
+            }
+            let scheme = &self.inner;
+            let outcomes = py.detach(|| scheme.score_entries_par(&entries));
+            drop(entries);
+            let items = outcomes.into_iter().map(|o| outcome_to_py(py, scheme, o)).collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)
+        })
+    }
+
+    /// Explains a score card in words (`lang` is `"zh"` or `"en"`).
+    #[pyo3(signature = (card, lang = "zh"))]
+    fn explain(&self, py: Python<'_>, card: &Bound<'_, PyScoreCard>, lang: &str) -> PyResult<String> {
+        let lang = Lang::parse(lang)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown language {lang:?}: use \"zh\" or \"en\"")))?;
+        guard(py, || Ok(self.inner.explain(&card.get().card, lang)))
+    }
+
+    /// Scores a pandas or polars DataFrame (or a pyarrow Table), one row per employee.
+    /// See `kaohe._frame.score_frame`.
+    fn score_frame<'py>(slf: &Bound<'py, Self>, df: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("kaohe._frame")?.getattr("score_frame")?.call1((slf, df))
+    }
+
+    /// Scores a table given column by column (the DataFrame path; see `kaohe._frame`).
+    ///
+    /// `columns[i]` holds the cells of the column named `headers[i]`, either joined by
+    /// "\x1f" in one text or as a list of texts; an empty cell is an absent value.
+    /// Returns `(name, is_decimal, scale, cells)` per result column.
+    fn _score_table<'py>(
+        &self,
+        py: Python<'py>,
+        headers: Vec<String>,
+        columns: Vec<Bound<'py, PyAny>>,
+        n_rows: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || {
+            let cells = columns
+                .iter()
+                .map(|c| -> PyResult<table::Cells> {
+                    Ok(match c.cast::<PyString>() {
+                        Ok(s) => table::Cells::Joined(s.to_cow()?.into_owned()),
+                        Err(_) => table::Cells::Each(
+                            c.extract::<Vec<Option<String>>>()?.into_iter().map(Option::unwrap_or_default).collect(),
+                        ),
+                    })
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            let scheme = &self.inner;
+            let out =
+                py.detach(|| table::score_table(scheme, &headers, &cells, n_rows)).map_err(|e| to_pyerr(py, &e))?;
+            drop(cells);
+            let cols = out
+                .into_iter()
+                .map(|c| {
+                    let values = PyList::new(py, c.values)?;
+                    PyTuple::new(
+                        py,
+                        [
+                            c.name.into_pyobject(py)?.into_any(),
+                            pyo3::types::PyBool::new(py, c.decimal).to_owned().into_any(),
+                            c.scale.into_pyobject(py)?.into_any(),
+                            values.into_any(),
+                        ],
+                    )
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, cols)
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Scheme(id={:?}, version={:?}, indicators={})",
+            self.inner.id(),
+            self.inner.version(),
+            self.inner.indicator_ids().len()
+        )
+    }
+
+    /// Pickles as its JSON text (read back with `Scheme.from_json`).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let json = slf.get().to_json(py)?;
+        let from_json = slf.get_type().getattr("from_json")?;
+        PyTuple::new(py, [from_json, PyTuple::new(py, [json])?.into_any()])
+    }
+}
+
+/// Scores a JSON employees document (array or JSON Lines) with a JSON scheme and
+/// returns exactly the text `kaohe score --format json` prints, without its final
+/// newline. Raises `SchemeError` when the scheme does not load and `InputError` when
+/// the document is not JSON; a failing employee is an error entry in the text.
+#[pyfunction]
+fn score_json(py: Python<'_>, scheme_json: String, employees_json: String) -> PyResult<String> {
+    guard(py, || py.detach(|| kaohe::score_json(&scheme_json, &employees_json)).map_err(|e| core_to_pyerr(py, &e)))
+}
+
+/// Raises a Rust panic inside the guard (for the test suite: a panic must reach
+/// Python as a `KaoheError` with code `internal_error`).
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>, message: String) -> PyResult<()> {
+    guard(py, || std::panic::panic_any(message))
+}
+
+/// The module `kaohe._kaohe`.
+#[pymodule]
+fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyScheme>()?;
+    m.add_class::<PyScoreCard>()?;
+    m.add_class::<PyIndicatorResult>()?;
+    m.add_class::<PyAdjustmentResult>()?;
+    m.add_class::<PySchemeRef>()?;
+    m.add_class::<PyEmployeeError>()?;
+    m.add_function(wrap_pyfunction!(score_json, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    let codes = PyDict::new(m.py());
+    for code in ErrorCode::ALL {
+        codes.set_item(code.as_str(), code.description())?;
+    }
+    m.add("ERROR_CODES", codes)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
