@@ -170,7 +170,7 @@ fn csv_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome]) -> io::
                 ]);
                 row.extend(ids.iter().map(|i| opt(c.indicator(i).and_then(|l| l.points))));
                 row.extend(adjs.iter().map(|a| {
-                    c.adjustments.iter().find(|x| x.id == *a).map(|x| x.applied.to_string()).unwrap_or_default()
+                    c.adjustments.iter().find(|x| &*x.id == *a).map(|x| x.applied.to_string()).unwrap_or_default()
                 }));
                 row.extend([String::new(), String::new()]);
             }

@@ -31,7 +31,7 @@ pub(crate) enum Scorer {
 /// A leaf indicator, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Leaf {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: Label,
     pub path: String,
     pub node: usize,
@@ -40,6 +40,8 @@ pub(crate) struct Leaf {
     pub missing: Missing,
     /// Effective weight when nothing is excluded: 100 × Π(weight / 100) along the path.
     pub weight: Decimal,
+    /// The same, normalized for results.
+    pub weight_shown: Decimal,
     pub unit: Unit,
     /// The target shown in explanations, where the scoring has one.
     pub target: Option<Decimal>,
@@ -67,7 +69,7 @@ pub(crate) enum Effect {
 /// An adjustment, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Adj {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: Label,
     pub when: Option<Compiled>,
     pub effect: Effect,
@@ -91,6 +93,7 @@ pub(crate) struct Derived {
 pub(crate) struct Inner {
     pub scheme: Scheme,
     pub hash: String,
+    pub scheme_ref: Arc<crate::result::SchemeRef>,
     pub engine: Engine,
     pub inputs: Vec<InputSpec>,
     pub derived: Vec<Derived>,
@@ -183,6 +186,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
             max: decl.max.map(|d| d.0),
             default: Val::None,
             scales: Vec::new(),
+            groups: Vec::new(),
         });
     }
     // Defaults are read like employee values (after the declared bounds are known).
@@ -226,7 +230,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
     let mut leaves = Vec::new();
     let roots;
     let mut ids = HashSet::new();
-    let mut rating_uses: Vec<(String, Decimal, Decimal, String)> = Vec::new();
+    let mut rating_uses: Vec<(String, Decimal, Decimal, String, Vec<String>)> = Vec::new();
     {
         let compiler = Compiler::new(&engine, &names);
         let mut b = TreeBuilder {
@@ -244,9 +248,14 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         }
         roots = b.nodes(&scheme.indicators, "indicators", None, hundred());
     }
-    for (input, lo, hi, indicator) in rating_uses {
+    for (input, lo, hi, indicator, groups) in rating_uses {
         if let Some(spec) = inputs.iter_mut().find(|s| s.name == input) {
             spec.scales.push((lo, hi, indicator));
+            for g in groups {
+                if !spec.groups.iter().any(|x| **x == *g) {
+                    spec.groups.push(Arc::from(g.as_str()));
+                }
+            }
         }
     }
 
@@ -310,9 +319,15 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
     }
     let hash = crate::hash::scheme_hash(&scheme);
     let rounding = scheme.rounding;
+    let scheme_ref = Arc::new(crate::result::SchemeRef {
+        id: scheme.id.clone(),
+        version: scheme.version.clone(),
+        hash: hash.clone(),
+    });
     Ok(CompiledScheme {
         inner: Arc::new(Inner {
             scheme,
+            scheme_ref,
             hash,
             engine,
             inputs,
@@ -443,7 +458,7 @@ struct TreeBuilder<'a, 'b> {
     tree: &'a mut Vec<TreeNode>,
     leaves: &'a mut Vec<Leaf>,
     ids: &'a mut HashSet<String>,
-    rating_uses: &'a mut Vec<(String, Decimal, Decimal, String)>,
+    rating_uses: &'a mut Vec<(String, Decimal, Decimal, String, Vec<String>)>,
     not_actual: &'a dyn Fn(&str) -> bool,
 }
 
@@ -524,6 +539,15 @@ impl TreeBuilder<'_, '_> {
         idx
     }
 
+    /// Compiles a scoring script, where `actual` has the type of the indicator's value.
+    fn compile_script(&self, src: &str, path: &str, actual_ty: Ty) -> Result<Compiled, Vec<KaoheError>> {
+        let mut names = self.compiler.names.clone();
+        if let Some(info) = names.get_mut("actual") {
+            info.ty = actual_ty;
+        }
+        Compiler::new(self.compiler.engine, &names).compile(src, path, None)
+    }
+
     fn leaf(&mut self, node: &Node, path: &str, idx: usize, weight: Decimal) -> Option<Leaf> {
         let (Some(value), Some(scoring)) = (&node.value, &node.scoring) else {
             for (field, present) in [("value", node.value.is_some()), ("scoring", node.scoring.is_some())] {
@@ -545,7 +569,8 @@ impl TreeBuilder<'_, '_> {
                 None
             }
         };
-        let scorer = self.scorer(node, scoring, value.as_str(), &format!("{path}.scoring"));
+        let actual_ty = compiled_value.as_ref().map_or(Ty::Other, |c| c.ty);
+        let scorer = self.scorer(node, scoring, value.as_str(), &format!("{path}.scoring"), actual_ty);
         let (value, scorer) = (compiled_value?, scorer?);
         let target = match scoring {
             Scoring::Ratio { target, .. } => Some(target.0),
@@ -555,7 +580,7 @@ impl TreeBuilder<'_, '_> {
         };
         let unit = node.unit.unwrap_or_else(|| guess_unit(scoring));
         Some(Leaf {
-            id: node.id.clone(),
+            id: Arc::from(node.id.as_str()),
             name: node.name.clone(),
             path: path.to_owned(),
             node: idx,
@@ -563,12 +588,13 @@ impl TreeBuilder<'_, '_> {
             scorer,
             missing: node.missing.unwrap_or_default(),
             weight,
+            weight_shown: crate::num::normalized(weight),
             unit,
             target,
         })
     }
 
-    fn scorer(&mut self, node: &Node, scoring: &Scoring, value: &str, path: &str) -> Option<Scorer> {
+    fn scorer(&mut self, node: &Node, scoring: &Scoring, value: &str, path: &str, actual_ty: Ty) -> Option<Scorer> {
         let errs_before = self.cx.errors.len();
         let scorer = match scoring {
             Scoring::Ratio { target, direction, floor, cap } => {
@@ -715,7 +741,13 @@ impl TreeBuilder<'_, '_> {
                 }
                 match self.scheme.inputs.get(value.trim()) {
                     Some(decl) if decl.kind == InputType::Ratings => {
-                        self.rating_uses.push((value.trim().to_owned(), lo, hi, node.id.clone()));
+                        self.rating_uses.push((
+                            value.trim().to_owned(),
+                            lo,
+                            hi,
+                            node.id.clone(),
+                            raters.keys().cloned().collect(),
+                        ));
                     }
                     _ => self.cx.push(
                         ErrorCode::InvalidScheme,
@@ -732,7 +764,7 @@ impl TreeBuilder<'_, '_> {
                 }
             }
             Scoring::PassFail {} => Scorer::PassFail,
-            Scoring::Script { script } => match self.compiler.compile(script, &format!("{path}.script"), None) {
+            Scoring::Script { script } => match self.compile_script(script, &format!("{path}.script"), actual_ty) {
                 Ok(c) => Scorer::Script(c),
                 Err(es) => {
                     self.cx.errors.extend(es);
@@ -844,7 +876,7 @@ fn compile_adjustments(
             Some(Effect::Veto { score: a.score.map_or(Decimal::ZERO, |d| d.0), grade })
         };
         if let (Some(effect), Some(when)) = (effect, when) {
-            out.push(Adj { id: a.id.clone(), name: a.name.clone(), when, effect });
+            out.push(Adj { id: Arc::from(a.id.as_str()), name: a.name.clone(), when, effect });
         }
     }
     out
@@ -873,7 +905,7 @@ impl CompiledScheme {
 
     /// Leaf indicator ids in document order (the columns of a result table).
     pub fn indicator_ids(&self) -> Vec<&str> {
-        self.inner.leaves.iter().map(|l| l.id.as_str()).collect()
+        self.inner.leaves.iter().map(|l| &*l.id).collect()
     }
 
     /// Names of the declared inputs.

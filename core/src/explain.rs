@@ -167,7 +167,7 @@ impl CompiledScheme {
                 .scheme
                 .adjustments
                 .iter()
-                .find(|a| a.id == adj.id)
+                .find(|a| *a.id == *adj.id)
                 .and_then(|a| a.when.as_ref())
                 .map(|w| w.as_str().to_owned());
             let why = match (&cond, line.applied, zh) {

@@ -5,7 +5,6 @@
 //! counts), integers without a fraction, bools (`true`/`false`, `"yes"`/`"no"`,
 //! `1`/`0`), text, and ratings (`{"peer": [3, 5, 4]}`, or `"3;5;4"` from a table).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -15,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::error::{ErrorCode, KaoheError};
 use crate::num::{decimal_from_json, parse_decimal};
 use crate::scheme::InputType;
-use crate::value::Val;
+use crate::value::{Ratings, Val};
 
 /// One employee to score.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -75,6 +74,8 @@ pub(crate) struct InputSpec {
     pub default: Val,
     /// Rating scales `(lo, hi, indicator id)` of the indicators that read this input.
     pub scales: Vec<(Decimal, Decimal, String)>,
+    /// Rater groups weighed by the indicators that read this input (empty: keep every group).
+    pub groups: Vec<Arc<str>>,
 }
 
 fn invalid(name: &str, message: String) -> KaoheError {
@@ -145,49 +146,69 @@ impl InputSpec {
                 format!("'{name}' must map rater groups to ratings, like {{\"peer\": [3, 5]}}, got {}", show(raw)),
             ));
         };
-        let mut out = BTreeMap::new();
+        let mut out = Ratings::default();
         for (group, v) in groups {
-            let items: Vec<Value> = match v {
-                Value::Null => continue,
-                Value::Array(xs) => xs.clone(),
-                Value::String(s) => s
-                    .split([';', '|', '；'])
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| Value::String(t.to_owned()))
-                    .collect(),
-                other => vec![other.clone()],
+            // Groups no indicator weighs are ignored (unless no indicator declares any: scripts then see all).
+            let key: Arc<str> = if self.groups.is_empty() {
+                Arc::from(group.as_str())
+            } else {
+                match self.groups.iter().find(|g| ***g == **group) {
+                    Some(g) => g.clone(),
+                    None => continue,
+                }
             };
-            let mut xs = Vec::with_capacity(items.len());
-            for item in &items {
-                let d = match item {
-                    Value::String(s) => parse_decimal(s),
-                    other => decimal_from_json(other),
+            let mut xs = Vec::new();
+            let mut push = |item: &Value, text: Option<&str>| -> Result<(), KaoheError> {
+                let d = match text {
+                    Some(t) => parse_decimal(t),
+                    None => decimal_from_json(item),
                 }
                 .ok_or_else(|| {
                     invalid(name, format!("rating of '{name}' by '{group}' must be a number, got {}", show(item)))
                 })?;
-                for (lo, hi, indicator) in &self.scales {
-                    if d < *lo || d > *hi {
-                        return Err(invalid(
-                            name,
-                            format!(
-                                "rating {d} of '{name}' by '{group}' is outside the scale {lo}–{hi} of indicator '{indicator}'"
-                            ),
-                        )
-                        .at(format!("values.{name}.{group}")));
+                self.check_scale(d, group)?;
+                xs.push(d);
+                Ok(())
+            };
+            match v {
+                Value::Null => continue,
+                Value::Array(items) => {
+                    for item in items {
+                        push(item, None)?;
                     }
                 }
-                xs.push(d);
+                Value::String(s) => {
+                    for t in s.split([';', '|', '；']).map(str::trim).filter(|t| !t.is_empty()) {
+                        push(v, Some(t))?;
+                    }
+                }
+                other => push(other, None)?,
             }
             if !xs.is_empty() {
-                out.insert(group.clone(), xs);
+                out.groups.push(key);
+                out.values.push(xs);
             }
         }
-        if out.is_empty() {
+        if out.groups.is_empty() {
             return Ok(self.default.clone());
         }
         Ok(Val::Ratings(Arc::new(out)))
+    }
+
+    fn check_scale(&self, d: Decimal, group: &str) -> Result<(), KaoheError> {
+        let name = &self.name;
+        for (lo, hi, indicator) in &self.scales {
+            if d < *lo || d > *hi {
+                return Err(invalid(
+                    name,
+                    format!(
+                        "rating {d} of '{name}' by '{group}' is outside the scale {lo}–{hi} of indicator '{indicator}'"
+                    ),
+                )
+                .at(format!("values.{name}.{group}")));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -203,6 +224,7 @@ mod tests {
             max: Some(Decimal::from(100)),
             default: Val::None,
             scales: vec![(Decimal::ONE, Decimal::from(5), "collab".into())],
+            groups: Vec::new(),
         }
     }
 
@@ -233,8 +255,8 @@ mod tests {
         let r = spec(InputType::Ratings);
         let v = r.read(Some(&json(r#"{"peer": "3;5; 4", "manager": [4], "partner": []}"#)));
         let Ok(Val::Ratings(m)) = v else { panic!("{v:?}") };
-        assert_eq!(m.len(), 2);
-        assert_eq!(m["peer"], vec![Decimal::from(3), Decimal::from(5), Decimal::from(4)]);
+        assert_eq!(m.groups.len(), 2);
+        assert_eq!(m.get("peer"), Some(&[Decimal::from(3), Decimal::from(5), Decimal::from(4)][..]));
         let e = r.read(Some(&json(r#"{"peer": [6]}"#))).err().map(|e| (e.code, e.path));
         assert_eq!(e, Some((ErrorCode::InvalidInput, Some("values.x.peer".into()))));
     }

@@ -3,6 +3,8 @@
 //! The JSON shape (decimals as strings) is the contract's result format and is the
 //! same from every front end.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -78,8 +80,8 @@ impl Serialize for Actual {
 /// One indicator's line of a score card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndicatorResult {
-    /// Indicator id.
-    pub id: String,
+    /// Indicator id (shared with the compiled scheme: no copy per employee).
+    pub id: Arc<str>,
     /// The actual value (absent when it had none).
     pub actual: Option<Actual>,
     /// Achievement, 1 = 100 % (absent when excluded).
@@ -98,8 +100,8 @@ pub struct IndicatorResult {
 /// One adjustment's line of a score card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdjustmentResult {
-    /// Adjustment id.
-    pub id: String,
+    /// Adjustment id (shared with the compiled scheme).
+    pub id: Arc<str>,
     /// Whether it took effect.
     pub applied: bool,
     /// How much it changed the running total.
@@ -133,19 +135,19 @@ pub struct ScoreCard {
     /// The employee's attributes, kept beside the result.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub attributes: Map<String, Value>,
-    /// The scheme that produced this result.
-    pub scheme: SchemeRef,
+    /// The scheme that produced this result (shared by every card of the scheme).
+    pub scheme: Arc<SchemeRef>,
 }
 
 impl ScoreCard {
     /// The line of an indicator by id.
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
-        self.indicators.iter().find(|i| i.id == id)
+        self.indicators.iter().find(|i| &*i.id == id)
     }
 
     /// The adjustment that vetoed this result, if any.
     pub fn vetoed_by(&self) -> Option<&str> {
-        self.adjustments.iter().find(|a| a.veto).map(|a| a.id.as_str())
+        self.adjustments.iter().find(|a| a.veto).map(|a| &*a.id)
     }
 
     /// The card in the contract's JSON shape.

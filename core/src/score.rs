@@ -12,7 +12,7 @@ use crate::compile::{CompiledScheme, Effect, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
 use crate::num::round;
-use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
+use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
 use crate::script::{EvalError, EvalScratch};
 use crate::value::Val;
@@ -22,6 +22,7 @@ use crate::value::Val;
 pub struct Scratch {
     slots: Vec<Val>,
     eval: EvalScratch,
+    weights: Vec<(Decimal, Decimal)>,
 }
 
 fn runtime(path: &str, message: String) -> KaoheError {
@@ -68,71 +69,58 @@ impl CompiledScheme {
     /// Scores one employee reusing `scratch` (batch loops keep one per thread).
     pub fn score_with(&self, employee: &Employee, scratch: &mut Scratch) -> Result<ScoreCard, KaoheError> {
         let s = &*self.inner;
-        let Scratch { slots, eval } = scratch;
+        let Scratch { slots, eval, weights } = scratch;
         slots.clear();
         slots.resize(s.n_slots, Val::None);
 
-        for (i, spec) in s.inputs.iter().enumerate() {
-            slots[i] = spec.read(employee.values.get(&spec.name))?;
-        }
+        self.read_inputs(employee, slots)?;
         for d in &s.derived {
             let v = d.expr.eval(&s.engine, slots, eval).map_err(eval_err(&d.expr.path))?;
             slots[d.slot] = v;
         }
 
-        // Indicators: achievement per leaf, or None when it has no value.
-        let n = s.leaves.len();
-        let mut actuals: Vec<Option<Actual>> = Vec::with_capacity(n);
-        let mut achievements: Vec<Option<Decimal>> = Vec::with_capacity(n);
-        let mut statuses: Vec<Status> = Vec::with_capacity(n);
+        // Indicators: achievement per leaf, or none when it has no value.
+        let mut indicators = Vec::with_capacity(s.leaves.len());
+        let mut any_excluded = false;
         for leaf in &s.leaves {
             let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
             let (shown, a) = self.achievement(leaf, actual, slots, eval)?;
-            let status = match (a, leaf.missing) {
-                (Some(_), _) => Status::Scored,
-                (None, Missing::Zero) => Status::MissingZero,
-                (None, Missing::Exclude) => Status::Excluded,
+            let (status, achievement) = match (a, leaf.missing) {
+                (Some(a), _) => (Status::Scored, Some(a)),
+                (None, Missing::Zero) => (Status::MissingZero, Some(Decimal::ZERO)),
+                (None, Missing::Exclude) => (Status::Excluded, None),
                 (None, Missing::Error) => return Err(self.missing_error(leaf, slots)),
             };
-            actuals.push(shown);
-            achievements.push(match status {
-                Status::MissingZero => Some(Decimal::ZERO),
-                _ => a,
-            });
-            statuses.push(status);
-        }
-
-        let weights = self.effective_weights(&statuses)?;
-        let places = s.rounding.places;
-        let mode = s.rounding.mode;
-        let mut indicators = Vec::with_capacity(n);
-        let mut subtotal = Decimal::ZERO;
-        for (i, leaf) in s.leaves.iter().enumerate() {
-            let status = statuses[i];
-            let (weight, points) = match (status, &weights[i], achievements[i]) {
-                (Status::Excluded, _, _) | (_, _, None) => (Decimal::ZERO, None),
-                (_, (num, den), Some(a)) => {
-                    let raw = num
-                        .checked_mul(a)
-                        .and_then(|x| x.checked_div(*den))
-                        .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
-                    let p = round(raw, places, mode);
-                    subtotal += p;
-                    (crate::num::normalized(num / den), Some(p))
-                }
-            };
+            any_excluded |= status == Status::Excluded;
             indicators.push(IndicatorResult {
                 id: leaf.id.clone(),
-                actual: actuals[i].take(),
-                achievement: if status == Status::Excluded {
-                    None
-                } else {
-                    achievements[i].map(crate::num::normalized)
-                },
-                weight,
-                points,
+                actual: shown,
+                achievement,
+                weight: Decimal::ZERO,
+                points: None,
                 status,
             });
+        }
+
+        // Points: effective weight × achievement, rounded; excluded weight is shared out.
+        if any_excluded {
+            let statuses: Vec<Status> = indicators.iter().map(|l| l.status).collect();
+            self.effective_weights(&statuses, weights)?;
+        }
+        let places = s.rounding.places;
+        let mode = s.rounding.mode;
+        let mut subtotal = Decimal::ZERO;
+        for (i, (leaf, line)) in s.leaves.iter().zip(indicators.iter_mut()).enumerate() {
+            let Some(a) = line.achievement else { continue };
+            let (num, den) = if any_excluded { weights[i] } else { (leaf.weight, Decimal::ONE) };
+            let raw =
+                if any_excluded { num.checked_mul(a).and_then(|x| x.checked_div(den)) } else { num.checked_mul(a) }
+                    .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
+            let p = round(raw, places, mode);
+            subtotal += p;
+            line.points = Some(p);
+            line.weight = if any_excluded { crate::num::normalized(num / den) } else { leaf.weight_shown };
+            line.achievement = Some(crate::num::normalized(a));
         }
 
         // Adjustments in order on a running total.
@@ -218,8 +206,47 @@ impl CompiledScheme {
             indicators,
             adjustments,
             attributes: employee.attributes.clone(),
-            scheme: SchemeRef { id: s.scheme.id.clone(), version: s.scheme.version.clone(), hash: s.hash.clone() },
+            scheme: s.scheme_ref.clone(),
         })
+    }
+
+    /// Reads the employee's values into the input slots. Both the scheme's inputs and
+    /// the employee's values are sorted by name, so one merge pass finds every value.
+    fn read_inputs(&self, employee: &Employee, slots: &mut [Val]) -> Result<(), KaoheError> {
+        let inputs = &self.inner.inputs;
+        let mut values = employee.values.iter().peekable();
+        let mut prev: Option<&str> = None;
+        for (i, spec) in inputs.iter().enumerate() {
+            let mut found = None;
+            while let Some((k, v)) = values.peek() {
+                if prev.is_some_and(|p| p > k.as_str()) {
+                    // Not sorted (a map type that keeps insertion order): look names up instead.
+                    return self.read_inputs_by_lookup(employee, slots);
+                }
+                match k.as_str().cmp(spec.name.as_str()) {
+                    std::cmp::Ordering::Less => {
+                        prev = Some(k.as_str());
+                        values.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        found = Some(*v);
+                        prev = Some(k.as_str());
+                        values.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            slots[i] = spec.read(found)?;
+        }
+        Ok(())
+    }
+
+    fn read_inputs_by_lookup(&self, employee: &Employee, slots: &mut [Val]) -> Result<(), KaoheError> {
+        for (i, spec) in self.inner.inputs.iter().enumerate() {
+            slots[i] = spec.read(employee.values.get(&spec.name))?;
+        }
+        Ok(())
     }
 
     fn number(
@@ -322,7 +349,7 @@ impl CompiledScheme {
                         continue;
                     };
                     let m = if *trim && xs.len() >= 3 {
-                        let mut sorted = xs.clone();
+                        let mut sorted = xs.to_vec();
                         sorted.sort_unstable();
                         mean(&sorted[1..sorted.len() - 1])
                     } else {
@@ -369,11 +396,9 @@ impl CompiledScheme {
     }
 
     /// Effective weight of each leaf as (numerator, denominator): 100 × Π weight / Π (sum of present sibling weights).
-    fn effective_weights(&self, statuses: &[Status]) -> Result<Vec<(Decimal, Decimal)>, KaoheError> {
+    fn effective_weights(&self, statuses: &[Status], out: &mut Vec<(Decimal, Decimal)>) -> Result<(), KaoheError> {
         let s = &*self.inner;
-        if !statuses.contains(&Status::Excluded) {
-            return Ok(s.leaves.iter().map(|l| (l.weight, Decimal::ONE)).collect());
-        }
+        out.clear();
         // Which tree nodes are present (a group is present when any child is).
         let mut present = vec![false; s.tree.len()];
         for idx in (0..s.tree.len()).rev() {
@@ -394,7 +419,6 @@ impl CompiledScheme {
             let kids = parent.map_or(&s.roots, |p| &s.tree[p].children);
             kids.iter().filter(|k| present[**k]).map(|k| s.tree[*k].weight).sum()
         };
-        let mut out = Vec::with_capacity(s.leaves.len());
         for leaf in &s.leaves {
             let (mut num, mut den) = (Decimal::ONE_HUNDRED, Decimal::ONE);
             let mut at = Some(leaf.node);
@@ -406,7 +430,7 @@ impl CompiledScheme {
             }
             out.push((num, den));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Scores a batch in order; a failed employee yields an error entry in its place.

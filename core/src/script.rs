@@ -158,7 +158,7 @@ fn to_dynamic(v: &Val) -> Dynamic {
             let mut map = rhai::Map::new();
             for (group, xs) in r.iter() {
                 let arr: rhai::Array = xs.iter().map(|d| Dynamic::from_decimal(*d)).collect();
-                map.insert(group.as_str().into(), Dynamic::from_array(arr));
+                map.insert(group.into(), Dynamic::from_array(arr));
             }
             Dynamic::from_map(map)
         }
@@ -227,6 +227,9 @@ pub(crate) fn new_engine() -> Engine {
         Token::IntegerConstant(i) => Token::DecimalConstant(Box::new((Decimal::from(i), i.to_string().into()))),
         other => other,
     });
+
+    // `for x in [a, b, c]` iterates arrays.
+    engine.register_iterator::<rhai::Array>();
 
     // Unary operators on decimals and booleans.
     engine.register_fn("-", |x: Decimal| -x);
@@ -842,6 +845,9 @@ mod tests {
         assert_eq!(e, Some(ErrorCode::ScriptRuntime));
         let e = run_with("if safe_div(a, b) > 1 { 1 } else { 0 }", &s, false).1.err().map(|e| e.code);
         assert_eq!(e, Some(ErrorCode::ScriptRuntime));
+        let (native, v) = run("let hit = 0; for x in [a, b, 7] { if x > 3 { hit += 1; } } hit", &s);
+        assert!(!native);
+        assert_eq!(num(&v), "2");
         let e = run("loop { }", &s).1.err().map(|e| e.code);
         assert_eq!(e, Some(ErrorCode::ScriptLimit));
         let e = run("fn f(x) { f(x) } f(1)", &s).1.err().map(|e| e.code);

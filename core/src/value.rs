@@ -4,7 +4,6 @@
 //! `mean`, `sum`, `count`) are implemented once here and called both by native plans
 //! and by Rhai scripts, so both paths give the same answer.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -22,7 +21,7 @@ pub enum Val {
     /// Text.
     Text(Arc<str>),
     /// Ratings by rater group.
-    Ratings(Arc<BTreeMap<String, Vec<Decimal>>>),
+    Ratings(Arc<Ratings>),
 }
 
 impl Val {
@@ -48,6 +47,27 @@ impl Val {
             Val::Text(_) => "text",
             Val::Ratings(_) => "ratings",
         }
+    }
+}
+
+/// Ratings of one employee by rater group (groups with no ratings are left out).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ratings {
+    /// Group names, parallel to `values`.
+    pub groups: Vec<Arc<str>>,
+    /// Each group's ratings, in the order given.
+    pub values: Vec<Vec<Decimal>>,
+}
+
+impl Ratings {
+    /// The ratings of a group, if it has any.
+    pub fn get(&self, group: &str) -> Option<&[Decimal]> {
+        self.groups.iter().position(|g| &**g == group).map(|i| self.values[i].as_slice())
+    }
+
+    /// Groups and their ratings.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Decimal])> {
+        self.groups.iter().map(|g| &**g).zip(self.values.iter().map(Vec::as_slice))
     }
 }
 

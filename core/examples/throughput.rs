@@ -1,0 +1,23 @@
+#![allow(missing_docs, clippy::unwrap_used)]
+#[path = "../../benches/gen.rs"]
+mod generator;
+fn main() {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/reference/scheme.json")).unwrap();
+    let scheme = kaohe::CompiledScheme::from_json(&text).unwrap();
+    let people: Vec<kaohe::Employee> =
+        generator::employees(n, 42).into_iter().map(|v| kaohe::Employee::from_value(v).unwrap()).collect();
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let out = scheme.score_many(&people);
+        let dt = t.elapsed();
+        eprintln!(
+            "{} employees in {:?}: {:.0}/s ({} errors)",
+            n,
+            dt,
+            n as f64 / dt.as_secs_f64(),
+            out.iter().filter(|o| o.is_err()).count()
+        );
+    }
+}
