@@ -29,8 +29,19 @@ fn scoring(c: &mut Criterion) {
     let mut g = c.benchmark_group("score_100k");
     g.sample_size(10);
     g.throughput(Throughput::Elements(N as u64));
-    g.bench_function("single_thread", |b| b.iter(|| scheme.score_many(&people)));
-    g.bench_function("parallel", |b| b.iter(|| scheme.score_many_par(&people)));
+    g.bench_function("single_thread", |b| b.iter_with_large_drop(|| scheme.score_many(&people)));
+    g.bench_function("parallel", |b| b.iter_with_large_drop(|| scheme.score_many_par(&people)));
+    // The same scheme with its OKR script written as a loop, which runs in Rhai
+    // (the reference scripts use let/if, which compile to native plans).
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/reference/scheme.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["indicators"][2]["indicators"][1]["scoring"]["script"] = serde_json::Value::String(
+        "let hit = 0; for kr in [kr1, kr2, kr3] { if kr >= 0.7 { hit += 1; } } if hit == 3 { 1.0 } else { mean([kr1, kr2, kr3]) / 0.7 }".into(),
+    );
+    let rhai_scheme = CompiledScheme::from_value(value).unwrap();
+    assert_eq!(rhai_scheme.plan_counts().1, 1, "the loop script runs in Rhai");
+    g.bench_function("single_thread_one_rhai_script", |b| b.iter_with_large_drop(|| rhai_scheme.score_many(&people)));
     g.bench_function("score_json_document", |b| {
         let scheme_text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/reference/scheme.json")).unwrap();

@@ -126,7 +126,8 @@ impl schemars::JsonSchema for Dec {
 /// Reads a JSON value as a decimal: a number (its exact literal) or a string spelling one.
 pub fn decimal_from_json(v: &serde_json::Value) -> Option<Decimal> {
     match v {
-        serde_json::Value::Number(n) => parse_decimal(n.as_str()),
+        // A JSON number's text is already clean: no trimming or sign handling needed.
+        serde_json::Value::Number(n) => Decimal::from_str_exact(n.as_str()).ok().or_else(|| parse_decimal(n.as_str())),
         serde_json::Value::String(s) => parse_decimal(s),
         _ => None,
     }
