@@ -44,28 +44,18 @@ pub(crate) fn summary(w: &mut impl Write, s: &CompiledScheme, lang: Lang) -> io:
     let groups = outline.iter().filter(|o| o.kind == "group").count();
     writeln!(w, "ok  {} {} · {}", m.id, m.version, m.name.get(tag))?;
     writeln!(w, "    {}", s.hash())?;
+    let (n_inputs, n_derived, n_leaves, n_adj, n_grades) =
+        (m.inputs.len(), m.derived.len(), outline.len() - groups, m.adjustments.len(), m.grades.len());
     if zh(lang) {
         writeln!(
             w,
-            "    输入 {} · 派生值 {} · 指标 {}（分组 {}） · 调整项 {} · 等级 {}",
-            m.inputs.len(),
-            m.derived.len(),
-            outline.len() - groups,
-            groups,
-            m.adjustments.len(),
-            m.grades.len()
+            "    输入 {n_inputs} · 派生值 {n_derived} · 指标 {n_leaves}（分组 {groups}） · 调整项 {n_adj} · 等级 {n_grades}"
         )?;
         writeln!(w, "    表达式：{native} 个原生计算，{rhai} 个 Rhai 脚本")?;
     } else {
         writeln!(
             w,
-            "    inputs {} · derived {} · indicators {} (groups {}) · adjustments {} · grades {}",
-            m.inputs.len(),
-            m.derived.len(),
-            outline.len() - groups,
-            groups,
-            m.adjustments.len(),
-            m.grades.len()
+            "    inputs {n_inputs} · derived {n_derived} · indicators {n_leaves} (groups {groups}) · adjustments {n_adj} · grades {n_grades}"
         )?;
         writeln!(w, "    expressions: {native} native, {rhai} Rhai")?;
     }

@@ -9,12 +9,12 @@
 mod convert;
 mod errors;
 
-use kaohe::{EmployeeError, ErrorCode, KaoheError, Outcome};
+use kaohe::{ErrorCode, KaoheError};
 use napi::bindgen_prelude::*;
 use napi::{Env, ScopedTask};
 use napi_derive::napi;
 
-use crate::convert::{Entry, Keys};
+use crate::convert::Records;
 use crate::errors::{Failure, UsageKind, guard, napi_failure, panic_failure, to_napi};
 
 /// Options of the scoring calls.
@@ -29,14 +29,10 @@ fn numbers(o: Option<&ScoreOptions>) -> bool {
     o.and_then(|o| o.numbers).unwrap_or(false)
 }
 
-fn employee(v: Unknown<'_>) -> std::result::Result<kaohe::Employee, Failure> {
-    let value = convert::json_of(v, "", 0).map_err(|u| Failure::from(u.into_error(None)))?;
+fn employee(env: &Env, v: Unknown<'_>) -> std::result::Result<kaohe::Employee, Failure> {
+    let value = convert::read_one(env, v).map_err(|u| Failure::from(u.into_error(None)))?;
     let id = value.get("id").and_then(kaohe::inputs::id_of);
     kaohe::Employee::from_value(value).map_err(|e| Failure::One(e, id))
-}
-
-fn entries_of(records: Vec<Entry>) -> Vec<std::result::Result<kaohe::Employee, EmployeeError>> {
-    records.into_iter().enumerate().map(|(i, r)| r.and_then(|v| kaohe::score::record(i, v))).collect()
 }
 
 /// A compiled appraisal scheme (考核方案): load it once, score any number of employees.
@@ -78,7 +74,7 @@ impl Scheme {
     #[napi(factory, ts_args_type = "definition: SchemeDefinition")]
     pub fn from_object(env: Env, definition: Unknown<'_>) -> Result<Self> {
         guard(&env, || {
-            let value = convert::json_of(definition, "", 0).map_err(|u| {
+            let value = convert::read_one(&env, definition).map_err(|u| {
                 let mut e = u.into_error(None);
                 e.code = ErrorCode::InvalidScheme;
                 Failure::Scheme(kaohe::SchemeErrors::one(e))
@@ -171,12 +167,13 @@ impl Scheme {
         env: &'env Env,
         employee: Unknown<'_>,
         options: Option<ScoreOptions>,
-    ) -> Result<Object<'env>> {
+    ) -> Result<Unknown<'env>> {
         guard(env, || {
-            let e = self::employee(employee)?;
+            let e = self::employee(env, employee)?;
             let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
-            let keys = Keys::new(env, numbers(options.as_ref())).map_err(|e| napi_failure(&e))?;
-            convert::card(env, &keys, &card).map_err(|e| napi_failure(&e))
+            let mut text = String::with_capacity(1024);
+            convert::outcome_json(&mut text, &Ok(card), numbers(options.as_ref()));
+            convert::parse(env, text).map_err(|e| napi_failure(&e))
         })
     }
 
@@ -192,16 +189,17 @@ impl Scheme {
         env: &'env Env,
         employees: Unknown<'_>,
         options: Option<ScoreOptions>,
-    ) -> Result<Array<'env>> {
+    ) -> Result<Unknown<'env>> {
         guard(env, || {
-            let entries = entries_of(convert::entries(employees)?);
-            let outcomes = self.inner.score_entries_par(&entries);
-            convert::outcomes(env, numbers(options.as_ref()), &outcomes).map_err(|e| napi_failure(&e))
+            let records = convert::read_batch(env, employees)?;
+            let text = score_records(&self.inner, records, numbers(options.as_ref()));
+            convert::parse(env, text).map_err(|e| napi_failure(&e))
         })
     }
 
-    /// `scoreMany` on the libuv thread pool: the employees are read now, scored in the
-    /// background (in parallel), and the promise resolves with the same entries.
+    /// `scoreMany` on the libuv thread pool: the employees are read now (one
+    /// `JSON.stringify`), parsed, scored (in parallel) and written in the background, and
+    /// the promise resolves with the same entries.
     #[napi(
         ts_generic_types = "O extends ScoreOptions = {}",
         ts_args_type = "employees: readonly EmployeeInput[], options?: O",
@@ -216,7 +214,7 @@ impl Scheme {
         guard(&env, || {
             Ok(AsyncTask::new(ScoreBatch {
                 scheme: self.inner.clone(),
-                records: Some(convert::entries(employees)?),
+                records: Some(convert::read_batch(&env, employees)?),
                 numbers: numbers(options.as_ref()),
                 panic_for_test: false,
             }))
@@ -235,7 +233,7 @@ impl Scheme {
                     Failure::Usage(UsageKind::Range, format!("unknown language '{tag}': use \"zh\" or \"en\""))
                 })?,
             };
-            let e = self::employee(employee)?;
+            let e = self::employee(&env, employee)?;
             let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
             Ok(self.inner.explain(&card, lang))
         })
@@ -251,7 +249,7 @@ impl Scheme {
             }
             Ok(AsyncTask::new(ScoreBatch {
                 scheme: self.inner.clone(),
-                records: Some(Vec::new()),
+                records: Some(Records::Values(Vec::new())),
                 numbers: false,
                 panic_for_test: true,
             }))
@@ -259,37 +257,39 @@ impl Scheme {
     }
 }
 
+/// Scores read records and writes the results as JSON text (no JS involved: this runs
+/// on the thread pool for `scoreManyAsync`).
+fn score_records(scheme: &kaohe::Scheme, records: Records, numbers: bool) -> String {
+    let outcomes = scheme.score_entries_par(&convert::employees(records));
+    convert::outcomes_json(&outcomes, numbers)
+}
+
 /// The background work of `scoreManyAsync`.
 pub struct ScoreBatch {
     scheme: kaohe::Scheme,
-    records: Option<Vec<Entry>>,
+    records: Option<Records>,
     numbers: bool,
     panic_for_test: bool,
 }
 
 impl<'task> ScopedTask<'task> for ScoreBatch {
-    type Output = std::result::Result<Vec<Outcome>, Failure>;
-    type JsValue = Array<'task>;
+    type Output = std::result::Result<String, Failure>;
+    type JsValue = Unknown<'task>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let records = self.records.take().unwrap_or_default();
-        let test_panic = self.panic_for_test;
-        let scheme = &self.scheme;
+        let records = self.records.take().unwrap_or(Records::Values(Vec::new()));
+        let (scheme, numbers, test_panic) = (&self.scheme, self.numbers, self.panic_for_test);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if test_panic {
                 std::panic::panic_any("a test panic on the thread pool".to_owned());
             }
-            scheme.score_entries_par(&entries_of(records))
+            score_records(scheme, records, numbers)
         }));
         Ok(run.map_err(|p| panic_failure(p.as_ref())))
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
-        let numbers = self.numbers;
-        guard(env, || {
-            let outcomes = output?;
-            convert::outcomes(env, numbers, &outcomes).map_err(|e| napi_failure(&e))
-        })
+        guard(env, || convert::parse(env, output?).map_err(|e| napi_failure(&e)))
     }
 
     fn reject(&mut self, env: &'task Env, err: Error) -> Result<Self::JsValue> {

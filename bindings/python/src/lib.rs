@@ -20,6 +20,9 @@ use card::{PyAdjustmentResult, PyEmployeeError, PyIndicatorResult, PySchemeRef, 
 use convert::{to_py, to_value};
 use errors::{core_to_pyerr, guard, internal, scheme_to_pyerr, to_pyerr};
 
+/// How many records are read from Python between two chances for other threads to run.
+const YIELD_EVERY: usize = 4096;
+
 /// A compiled appraisal scheme: immutable, safe to share between threads.
 #[pyclass(frozen, module = "kaohe", name = "Scheme")]
 pub struct PyScheme {
@@ -174,6 +177,11 @@ impl PyScheme {
         guard(py, || {
             let mut entries = Vec::new();
             for (i, item) in employees.try_iter()?.enumerate() {
+                if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                    // Reading records needs the GIL: let other threads and Ctrl-C in now and then.
+                    py.check_signals()?;
+                    py.detach(|| ());
+                }
                 let item = item?;
                 entries.push(match to_value(&item) {
                     Ok(v) => kaohe::score::record(i, v),
@@ -184,8 +192,7 @@ impl PyScheme {
                 });
             }
             let scheme = &self.inner;
-            let outcomes = py.detach(|| scheme.score_entries_par(&entries));
-            drop(entries);
+            let outcomes = py.detach(move || scheme.score_entries_par(&entries));
             let items = outcomes.into_iter().map(|o| outcome_to_py(py, scheme, o)).collect::<PyResult<Vec<_>>>()?;
             PyList::new(py, items)
         })
@@ -231,13 +238,13 @@ impl PyScheme {
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             let scheme = &self.inner;
-            let out =
-                py.detach(|| table::score_table(scheme, &headers, &cells, n_rows)).map_err(|e| to_pyerr(py, &e))?;
-            drop(cells);
+            let out = py
+                .detach(move || table::score_table(scheme, &headers, &cells, n_rows))
+                .map_err(|e| to_pyerr(py, &e))?;
             let cols = out
                 .into_iter()
                 .map(|c| {
-                    let values = PyList::new(py, c.values)?;
+                    let values = PyList::new(py, c.cells.cells())?;
                     PyTuple::new(
                         py,
                         [
@@ -280,6 +287,59 @@ fn score_json(py: Python<'_>, scheme_json: String, employees_json: String) -> Py
     guard(py, || py.detach(|| kaohe::score_json(&scheme_json, &employees_json)).map_err(|e| core_to_pyerr(py, &e)))
 }
 
+/// Times the core alone on an employees document, for the benchmark: seconds to read
+/// the records (`parse`), to score them in parallel (`score`) and on one thread
+/// (`score_sequential`), to write the results as JSON (`write`), and to free the
+/// employees and results (`free`). Nothing crosses into Python but the figures.
+#[pyfunction]
+fn _core_timings<'py>(
+    py: Python<'py>,
+    scheme: &Bound<'py, PyScheme>,
+    employees_json: String,
+) -> PyResult<Bound<'py, PyDict>> {
+    use std::time::Instant;
+    guard(py, || {
+        let scheme = &scheme.get().inner;
+        let timed = py.detach(move || -> Result<[(&'static str, f64); 5], KaoheError> {
+            let t = Instant::now();
+            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| kaohe::score::record(i, v))
+                .collect();
+            let parse = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let outcomes = scheme.score_entries_par(&entries);
+            let score = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let text = kaohe::result::outcomes_to_json(&outcomes);
+            let write = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let sequential = scheme.score_entries(&entries);
+            let score_sequential = t.elapsed().as_secs_f64();
+            if sequential != outcomes || text.is_empty() {
+                return Err(internal("parallel and sequential scoring disagree"));
+            }
+            drop((sequential, text));
+            let t = Instant::now();
+            drop((outcomes, entries));
+            let free = t.elapsed().as_secs_f64();
+            Ok([
+                ("parse", parse),
+                ("score", score),
+                ("free", free),
+                ("score_sequential", score_sequential),
+                ("write", write),
+            ])
+        });
+        let d = PyDict::new(py);
+        for (k, v) in timed.map_err(|e| to_pyerr(py, &e))? {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    })
+}
+
 /// Raises a Rust panic inside the guard (for the test suite: a panic must reach
 /// Python as a `KaoheError` with code `internal_error`).
 #[pyfunction]
@@ -298,6 +358,7 @@ fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEmployeeError>()?;
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_function(wrap_pyfunction!(_core_timings, m)?)?;
     let codes = PyDict::new(m.py());
     for code in ErrorCode::ALL {
         codes.set_item(code.as_str(), code.description())?;

@@ -211,7 +211,7 @@ pub fn error_codes() -> Result<Vec<ErrorCodeInfo>, KaoheError> {
     })
 }
 
-/// The version of the kaohe core this library was built with.
+/// The version of this library (the workspace version, which the core shares).
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
