@@ -7,6 +7,10 @@
 mod input;
 mod output;
 
+/// Scoring allocates many small values; mimalloc is markedly faster than the system allocator here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -1,6 +1,10 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 #[path = "../../benches/gen.rs"]
 mod generator;
+#[cfg(feature = "parallel")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let text =
@@ -8,7 +12,8 @@ fn main() {
     let scheme = kaohe::CompiledScheme::from_json(&text).unwrap();
     let people: Vec<kaohe::Employee> =
         generator::employees(n, 42).into_iter().map(|v| kaohe::Employee::from_value(v).unwrap()).collect();
-    for _ in 0..3 {
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    for _ in 0..rounds {
         let t = std::time::Instant::now();
         let out = scheme.score_many(&people);
         let dt = t.elapsed();

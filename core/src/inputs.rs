@@ -39,6 +39,12 @@ impl Employee {
 
     /// Reads one employee from a JSON value, with a message naming what is wrong.
     pub fn from_value(v: Value) -> Result<Employee, KaoheError> {
+        if !v.is_object() {
+            return Err(KaoheError::new(
+                ErrorCode::InvalidInput,
+                format!("an employee record must be an object {{\"id\", \"values\"}}, got {}", show(&v)),
+            ));
+        }
         let id = v.get("id").and_then(id_of);
         serde_json::from_value(v).map_err(|e| {
             let mut err = KaoheError::new(ErrorCode::InvalidInput, format!("the employee record is malformed: {e}"));
@@ -266,6 +272,8 @@ mod tests {
         let e = Employee::from_value(json(r#"{"id": 7, "values": {"a": 1}}"#));
         assert_eq!(e.map(|e| e.id), Ok("7".to_owned()));
         let e = Employee::from_value(json(r#"{"values": {}}"#));
+        assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        let e = Employee::from_value(json(r#"["E1", {}, {"a": 1}]"#));
         assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
     }
 }
