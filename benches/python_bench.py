@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 """Python binding benchmark: 100k generated employees of the photo-studio scheme,
-scored from Python (a list of dicts, a pandas and a polars DataFrame, a pyarrow Table)
-and by the Rust core alone on the same data.
+scored from Python (a list of dicts; a pandas and a polars DataFrame; a pyarrow
+Table) and by the Rust core alone on the same data.
 
 The core's own time is measured inside Rust by ``kaohe._kaohe._core_timings`` on the
-same employees as a JSON document: reading the records (``parse``), scoring them in
-parallel (``score``, what ``score_many`` and ``score_frame`` do too) and writing JSON
-(``write``). No Python object is created while it runs. ``kaohe.score_json`` (the
-same text as ``kaohe score --format json``) is timed as well, end to end.
+same employees given as a JSON document, with no Python object created while it
+runs: reading the records into employees (``parse``), scoring them in parallel
+(``score``, as ``score_many`` and ``score_frame`` do) and freeing the employees and
+results (``free``). Their sum is the baseline ("× core"). Also shown: scoring on one
+thread, writing the results as JSON, and ``kaohe.score_json`` end to end (the text
+of ``kaohe score --format json``, JSON in and out, single-threaded).
 
-Run from the repository root after installing a release build:
+``score_frame`` covers everything a caller waits for: the frame's columns to text,
+reading rows and scoring in Rust, and building the result frame with exact decimal
+columns. ``score_many`` builds one ``ScoreCard`` per employee (their fields are
+converted to Python when read) and frees nothing while timed.
+
+Run from the repository root with a release build installed:
 
     pip install "./bindings/python[pandas,polars]"      # pip builds in release
-    python benches/python_bench.py [--n 100000] [--repeat 5]
+    python benches/python_bench.py [--n 100000] [--repeat 5] [--json]
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use card::{PyAdjustmentResult, PyEmployeeError, PyIndicatorResult, PySchemeRef, PyScoreCard};
-use convert::{to_py, to_value};
+use convert::{decimal, opt_decimal, to_py, to_value};
 use errors::{core_to_pyerr, guard, internal, scheme_to_pyerr, to_pyerr};
 
 /// How many records are read from Python between two chances for other threads to run.
@@ -120,25 +120,39 @@ impl PyScheme {
         self.inner.input_names().into_iter().map(str::to_owned).collect()
     }
 
-    /// A summary of the loaded scheme (a scheme that did not validate never loads:
-    /// `Scheme.from_*` raises `SchemeError` with every problem found).
+    /// A summary of the loaded scheme, as `kaohe check` shows it: id, version, hash,
+    /// name, the indicator tree with weights (`indicators`), the inputs, and how many
+    /// expressions run natively or as Rhai scripts. (A scheme that does not validate
+    /// never loads: `Scheme.from_*` raises `SchemeError` with every problem found.)
     fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let s = &self.inner;
+            let json = |v: Result<serde_json::Value, serde_json::Error>| -> PyResult<Bound<'py, PyAny>> {
+                to_py(py, &v.map_err(|e| to_pyerr(py, &internal(e.to_string())))?)
+            };
             let d = PyDict::new(py);
             d.set_item("id", s.id())?;
             d.set_item("version", s.version())?;
             d.set_item("hash", s.hash())?;
-            let name = serde_json::to_value(&s.scheme().name).map_err(|e| to_pyerr(py, &internal(e.to_string())))?;
-            d.set_item("name", to_py(py, &name)?)?;
+            d.set_item("name", json(serde_json::to_value(&s.scheme().name))?)?;
+            let items = PyList::empty(py);
+            for item in s.outline() {
+                let i = PyDict::new(py);
+                i.set_item("id", item.id)?;
+                i.set_item("name", json(serde_json::to_value(item.name))?)?;
+                i.set_item("depth", item.depth)?;
+                i.set_item("kind", item.kind)?;
+                i.set_item("weight", decimal(py, &item.weight)?)?;
+                i.set_item("effective_weight", decimal(py, &item.effective_weight)?)?;
+                i.set_item("target", opt_decimal(py, item.target.as_ref())?)?;
+                items.append(i)?;
+            }
+            d.set_item("indicators", items)?;
             d.set_item("inputs", s.input_names())?;
-            d.set_item("indicators", s.indicator_ids())?;
-            d.set_item("adjustments", s.scheme().adjustments.len())?;
-            d.set_item("grades", s.scheme().grades.len())?;
-            let (native, rhai) = s.plan_counts();
+            let (native, script) = s.plan_counts();
             let plans = PyDict::new(py);
             plans.set_item("native", native)?;
-            plans.set_item("rhai", rhai)?;
+            plans.set_item("script", script)?;
             d.set_item("expressions", plans)?;
             Ok(d)
         })
@@ -262,9 +276,9 @@ impl PyScheme {
 
     fn __repr__(&self) -> String {
         format!(
-            "Scheme(id={:?}, version={:?}, indicators={})",
-            self.inner.id(),
-            self.inner.version(),
+            "Scheme(id={}, version={}, indicators={})",
+            card::py_repr(self.inner.id()),
+            card::py_repr(self.inner.version()),
             self.inner.indicator_ids().len()
         )
     }

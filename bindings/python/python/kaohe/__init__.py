@@ -1,0 +1,46 @@
+"""kaohe (考核): a rules-and-scoring engine for employee performance appraisal.
+
+One scheme describes indicators with weights and targets, scoring curves, bonus and
+deduction items, veto items, grades and performance coefficients. kaohe compiles it
+once and scores employees with exact decimal arithmetic::
+
+    import kaohe
+
+    scheme = kaohe.Scheme.from_file("scheme.json")
+    card = scheme.score({"id": "E001", "values": {"sales": 150}})
+    card.score          # Decimal('75.00')
+    card.explain("en")  # where the score came from, in words
+
+``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
+pandas or polars DataFrame. Failures raise ``KaoheError`` subclasses carrying the core's
+error ``code``.
+"""
+
+from ._errors import InputError, KaoheError, SchemeError, ScriptError
+from ._kaohe import (
+    ERROR_CODES,
+    AdjustmentResult,
+    EmployeeError,
+    IndicatorResult,
+    Scheme,
+    SchemeRef,
+    ScoreCard,
+    __version__,
+    score_json,
+)
+
+__all__ = [
+    "ERROR_CODES",
+    "AdjustmentResult",
+    "EmployeeError",
+    "IndicatorResult",
+    "InputError",
+    "KaoheError",
+    "Scheme",
+    "SchemeError",
+    "SchemeRef",
+    "ScoreCard",
+    "ScriptError",
+    "__version__",
+    "score_json",
+]
