@@ -192,20 +192,19 @@ impl Scheme {
     ) -> Result<Unknown<'env>> {
         guard(env, || {
             let records = convert::read_batch(env, employees)?;
-            let text = score_records(&self.inner, records, numbers(options.as_ref()));
+            let outcomes = score_records(&self.inner, records);
+            let text = convert::outcomes_json(&outcomes, numbers(options.as_ref()));
             convert::parse(env, text).map_err(|e| napi_failure(&e))
         })
     }
 
-    /// `scoreMany` on the libuv thread pool: the employees are read now (one
-    /// `JSON.stringify`), parsed, scored (in parallel) and written in the background, and
-    /// the promise resolves with the same entries.
-    #[napi(
-        ts_generic_types = "O extends ScoreOptions = {}",
-        ts_args_type = "employees: readonly EmployeeInput[], options?: O",
-        ts_return_type = "Promise<Array<Outcome<DecimalOf<O>>>>"
-    )]
-    pub fn score_many_async(
+    /// The native half of `scoreManyAsync` (index.js has the other): the employees are
+    /// read now (one `JSON.stringify`), then parsed, scored (in parallel) and written on
+    /// the libuv thread pool; the promise resolves with the results as JSON texts of at
+    /// most `RESULT_CHUNK` entries each, which index.js parses a chunk per event-loop turn
+    /// so that even a large batch never holds the loop for long.
+    #[napi(skip_typescript, js_name = "__scoreManyAsyncChunks")]
+    pub fn score_many_async_chunks(
         &self,
         env: Env,
         employees: Unknown<'_>,
@@ -257,14 +256,15 @@ impl Scheme {
     }
 }
 
-/// Scores read records and writes the results as JSON text (no JS involved: this runs
-/// on the thread pool for `scoreManyAsync`).
-fn score_records(scheme: &kaohe::Scheme, records: Records, numbers: bool) -> String {
-    let outcomes = scheme.score_entries_par(&convert::employees(records));
-    convert::outcomes_json(&outcomes, numbers)
+/// How many results one JSON text of `scoreManyAsync` holds.
+const RESULT_CHUNK: usize = 1000;
+
+/// Scores read records in parallel.
+fn score_records(scheme: &kaohe::Scheme, records: Records) -> Vec<kaohe::Outcome> {
+    scheme.score_entries_par(&convert::employees(records))
 }
 
-/// The background work of `scoreManyAsync`.
+/// The background work of `scoreManyAsync`: no JS is touched on the thread pool.
 pub struct ScoreBatch {
     scheme: kaohe::Scheme,
     records: Option<Records>,
@@ -273,8 +273,8 @@ pub struct ScoreBatch {
 }
 
 impl<'task> ScopedTask<'task> for ScoreBatch {
-    type Output = std::result::Result<String, Failure>;
-    type JsValue = Unknown<'task>;
+    type Output = std::result::Result<Vec<String>, Failure>;
+    type JsValue = Vec<String>;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let records = self.records.take().unwrap_or(Records::Values(Vec::new()));
@@ -283,13 +283,14 @@ impl<'task> ScopedTask<'task> for ScoreBatch {
             if test_panic {
                 std::panic::panic_any("a test panic on the thread pool".to_owned());
             }
-            score_records(scheme, records, numbers)
+            let outcomes = score_records(scheme, records);
+            outcomes.chunks(RESULT_CHUNK).map(|c| convert::outcomes_json(c, numbers)).collect()
         }));
         Ok(run.map_err(|p| panic_failure(p.as_ref())))
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
-        guard(env, || convert::parse(env, output?).map_err(|e| napi_failure(&e)))
+        guard(env, || output)
     }
 
     fn reject(&mut self, env: &'task Env, err: Error) -> Result<Self::JsValue> {
