@@ -18,6 +18,24 @@ function block(readme, marker) {
   return m[1]
 }
 
+// The package README carries the quick start; the top-level README carries a copy.
+for (const readmePath of [path.join(packageDir, 'README.md'), path.join(repoRoot, 'README.md')]) {
+  test(`the quick start in ${path.relative(repoRoot, readmePath)} runs as written`, () => {
+    const readme = fs.readFileSync(readmePath, 'utf8')
+    const code = block(readme, 'code')
+    const expected = block(readme, 'output')
+    const dir = fs.mkdtempSync(path.join(packageDir, 'test', '.quickstart-'))
+    try {
+      const file = path.join(dir, 'quickstart.js')
+      fs.writeFileSync(file, code)
+      const out = execFileSync(process.execPath, [file], { cwd: repoRoot, encoding: 'utf8' })
+      assert.equal(out, expected)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+}
+
 test('the quick start prints the photo-studio results', () => {
   const readme = fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8')
   const code = block(readme, 'code')
