@@ -46,6 +46,18 @@ fn canonical(v: &Value, out: &mut String) {
     }
 }
 
+/// Any JSON value in canonical form: keys sorted, numbers normalized, compact.
+pub fn canonical_value(v: &Value) -> String {
+    let mut out = String::new();
+    canonical(v, &mut out);
+    out
+}
+
+/// `sha256:` and the lowercase hex SHA-256 of a text.
+pub fn sha256(text: &str) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())))
+}
+
 /// The canonical serialization of a scheme (what the hash is taken over).
 pub fn canonical_json(scheme: &Scheme) -> String {
     let v = serde_json::to_value(scheme).unwrap_or(Value::Null);
@@ -56,6 +68,5 @@ pub fn canonical_json(scheme: &Scheme) -> String {
 
 /// `sha256:` followed by the lowercase hex SHA-256 of [`canonical_json`].
 pub fn scheme_hash(scheme: &Scheme) -> String {
-    let digest = Sha256::digest(canonical_json(scheme).as_bytes());
-    format!("sha256:{}", hex::encode(digest))
+    sha256(&canonical_json(scheme))
 }

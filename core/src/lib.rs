@@ -20,6 +20,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod calendar;
 pub mod compile;
 pub mod error;
 pub mod explain;
