@@ -64,6 +64,34 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
+    /// List what changed between two versions of a scheme, in words.
+    Diff {
+        /// The old scheme.
+        old: String,
+        /// The new scheme.
+        new: String,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write the changes as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// Audit-log commands.
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify a hash-chained JSON Lines audit log; names the first tampered or missing entry (exit 1).
+    Verify {
+        /// The log file (.jsonl).
+        log: String,
+    },
 }
 
 /// Output formats of `kaohe score`.
@@ -143,6 +171,36 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                 eprintln!("{} scored, {failed} failed", outcomes.len() - failed);
             }
             Ok(u8::from(failed > 0))
+        }
+        Command::Diff { old, new, lang: tag, json } => {
+            let lang = lang(&tag)?;
+            let (a, b) = (load_scheme(&old)?, load_scheme(&new)?);
+            let changes = kaohe::diff::diff(&a, &b);
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&changes).unwrap_or_default()).map_err(io_fail)?;
+            } else if changes.is_empty() {
+                writeln!(stdout, "{}", if lang == Lang::Zh { "两个版本没有差别" } else { "no changes" })
+                    .map_err(io_fail)?;
+            } else {
+                writeln!(stdout, "{} {} → {} {}", a.id(), a.version(), b.id(), b.version()).map_err(io_fail)?;
+                for c in &changes {
+                    writeln!(stdout, "  - {}", c.text(lang)).map_err(io_fail)?;
+                }
+            }
+            Ok(0)
+        }
+        Command::Audit { command: AuditCommand::Verify { log } } => {
+            let text = input::read_text(&log)?;
+            match kaohe::audit::verify_lines(&text) {
+                Ok(n) => {
+                    writeln!(stdout, "ok: {n} entries, the chain is intact").map_err(io_fail)?;
+                    Ok(0)
+                }
+                Err(b) => {
+                    writeln!(stdout, "broken at line {}: {}", b.index + 1, b.reason).map_err(io_fail)?;
+                    Ok(1)
+                }
+            }
         }
         Command::Explain { scheme, inputs, employee, lang: tag } => {
             let lang = lang(&tag)?;

@@ -237,3 +237,46 @@ fn dependency_cycles_are_named() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_names_the_retention_reweighting() {
+    let out = kaohe(&[
+        "diff",
+        "examples/retention-whatif/scheme-v1.json",
+        "examples/retention-whatif/scheme-v2.json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("re-weighted 10 → 25"), "{text}");
+    let same =
+        kaohe(&["diff", "examples/photo-studio/scheme.json", "examples/photo-studio/scheme.yaml", "--lang", "en"]);
+    assert_eq!(stdout(&same).trim(), "no changes");
+}
+
+#[test]
+fn audit_verify_finds_the_tampered_entry() {
+    let mut entries: Vec<kaohe::audit::AuditEntry> = Vec::new();
+    for i in 0..3 {
+        let e = kaohe::audit::append(
+            entries.last(),
+            kaohe::audit::NewEntry {
+                kind: "publication".into(),
+                at: format!("2026-11-0{}T09:00:00+08:00", i + 1),
+                scheme_hash: None,
+                inputs_hash: None,
+                event: serde_json::json!({"n": i}),
+            },
+        );
+        entries.push(e);
+    }
+    let text: String = entries.iter().map(|e| serde_json::to_string(e).unwrap() + "\n").collect();
+    let ok = tmp("audit.jsonl", &text);
+    let out = kaohe(&["audit", "verify", s(&ok)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let bad = tmp("audit-bad.jsonl", &text.replacen("\"n\":1", "\"n\":7", 1));
+    let out = kaohe(&["audit", "verify", s(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("broken at line 2"), "{}", stdout(&out));
+}

@@ -23,6 +23,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod compile;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod hash;
