@@ -221,7 +221,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
                 if !p.fract().is_zero() || p.is_sign_negative() || p > Decimal::from(28) {
                     return Err(format!("round() places must be a whole number from 0 to 28, got {p}"));
                 }
-                u32::try_from(p.mantissa()).unwrap_or(0) / 10u32.pow(p.scale())
+                rust_decimal::prelude::ToPrimitive::to_u32(&p).unwrap_or(0)
             } else {
                 0
             };
