@@ -289,6 +289,8 @@ export interface ErrorCodeInfo {
   description: string
   /** Whether it reports a problem with the scheme (a `SchemeError`). */
   scheme: boolean
+  /** Its kind, which decides the error class it is thrown as. */
+  kind: 'scheme' | 'input' | 'script' | 'io' | 'internal'
 }
 
 /** The catalogue of error codes, in order (the same in every binding). */

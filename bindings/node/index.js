@@ -32,17 +32,10 @@ for (const cls of [KaoheError, SchemeError, InputError, ScriptError, IoError, In
   Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true })
 }
 
-// Which class each code is thrown as; scheme codes come from the core's catalogue.
+// Which class each code is thrown as: the core's catalogue gives every code its kind.
+const classByKind = { scheme: SchemeError, input: InputError, script: ScriptError, io: IoError, internal: InternalError }
 const classByCode = new Map()
-for (const { code, scheme } of native.errorCodes()) {
-  classByCode.set(code, scheme ? SchemeError : KaoheError)
-}
-for (const code of ['missing_input', 'invalid_input', 'invalid_document', 'unknown_employee']) {
-  classByCode.set(code, InputError)
-}
-for (const code of ['script_runtime', 'script_limit']) classByCode.set(code, ScriptError)
-classByCode.set('io_error', IoError)
-classByCode.set('internal_error', InternalError)
+for (const { code, kind } of native.errorCodes()) classByCode.set(code, classByKind[kind] ?? KaoheError)
 
 // napi-rs reports a JS argument of the wrong type with its own status codes.
 const napiArgumentCodes = new Set([

@@ -109,17 +109,57 @@ impl ErrorCode {
         }
     }
 
+    /// The kind of problem, which every binding maps to its exception class
+    /// (`SchemeError`, `InputError`, `ScriptError`…).
+    pub const fn kind(self) -> ErrorKind {
+        match self {
+            ErrorCode::InvalidScheme
+            | ErrorCode::DuplicateId
+            | ErrorCode::WeightsMismatch
+            | ErrorCode::UnknownName
+            | ErrorCode::ScriptCompile
+            | ErrorCode::DependencyCycle => ErrorKind::Scheme,
+            ErrorCode::MissingInput
+            | ErrorCode::InvalidInput
+            | ErrorCode::InvalidDocument
+            | ErrorCode::UnknownEmployee => ErrorKind::Input,
+            ErrorCode::ScriptRuntime | ErrorCode::ScriptLimit => ErrorKind::Script,
+            ErrorCode::Io => ErrorKind::Io,
+            ErrorCode::Internal => ErrorKind::Internal,
+        }
+    }
+
     /// Whether this code reports a problem with the scheme (as opposed to an employee).
     pub const fn is_scheme_error(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::InvalidScheme
-                | ErrorCode::DuplicateId
-                | ErrorCode::WeightsMismatch
-                | ErrorCode::UnknownName
-                | ErrorCode::ScriptCompile
-                | ErrorCode::DependencyCycle
-        )
+        matches!(self.kind(), ErrorKind::Scheme)
+    }
+}
+
+/// The kinds of error codes: what a binding raises them as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The scheme is wrong (`SchemeError`).
+    Scheme,
+    /// An employee or an employees document is wrong (`InputError`).
+    Input,
+    /// A script failed while scoring (`ScriptError`).
+    Script,
+    /// A file could not be read.
+    Io,
+    /// A bug caught at a boundary.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The stable snake_case name of the kind.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Scheme => "scheme",
+            ErrorKind::Input => "input",
+            ErrorKind::Script => "script",
+            ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
+        }
     }
 }
 
@@ -280,6 +320,27 @@ mod tests {
             assert!(seen.insert(c.as_str()), "duplicate code {c}");
             assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
         }
+    }
+
+    #[test]
+    fn kinds_sort_codes_into_classes() {
+        assert_eq!(ErrorCode::WeightsMismatch.kind(), ErrorKind::Scheme);
+        assert_eq!(ErrorCode::InvalidDocument.kind(), ErrorKind::Input);
+        assert_eq!(ErrorCode::ScriptLimit.kind(), ErrorKind::Script);
+        assert_eq!(ErrorCode::Io.kind().as_str(), "io");
+        let scheme: Vec<&str> =
+            ErrorCode::ALL.into_iter().filter(|c| c.is_scheme_error()).map(ErrorCode::as_str).collect();
+        assert_eq!(
+            scheme,
+            [
+                "invalid_scheme",
+                "duplicate_id",
+                "weights_mismatch",
+                "unknown_name",
+                "script_compile",
+                "dependency_cycle"
+            ]
+        );
     }
 
     #[test]

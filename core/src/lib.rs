@@ -38,7 +38,7 @@ pub mod table;
 pub mod value;
 
 pub use compile::CompiledScheme;
-pub use error::{Error, ErrorCode, KaoheError, SchemeErrors};
+pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 pub use explain::Lang;
 pub use inputs::Employee;
 pub use load::Format;

@@ -280,28 +280,27 @@ impl CompiledScheme {
                 )
             })
         };
-        if let Scorer::Script(script) = &leaf.scorer {
-            let shown = shown(&actual);
-            slots[s.actual_slot] = actual;
-            let r = script.eval(&s.engine, slots, eval).map_err(eval_err(&script.path))?;
-            slots[s.actual_slot] = Val::None;
-            return match r {
-                Val::Num(a) => Ok((shown, Some(a))),
-                Val::None => Ok((shown, None)),
-                other => Err(runtime(
-                    &script.path,
-                    format!(
-                        "the script of '{}' must return a number (the achievement), not {}",
-                        leaf.id,
-                        other.type_name()
-                    ),
-                )),
-            };
-        }
-        if actual.is_none() {
-            return Ok((None, None));
-        }
         let a = match &leaf.scorer {
+            Scorer::Script(script) => {
+                let shown = shown(&actual);
+                slots[s.actual_slot] = actual;
+                let r = script.eval(&s.engine, slots, eval).map_err(eval_err(&script.path))?;
+                slots[s.actual_slot] = Val::None;
+                return match r {
+                    Val::Num(a) => Ok((shown, Some(a))),
+                    Val::None => Ok((shown, None)),
+                    other => Err(runtime(
+                        &script.path,
+                        format!(
+                            "the script of '{}' must return a number (the achievement), not {}",
+                            leaf.id,
+                            other.type_name()
+                        ),
+                    )),
+                };
+            }
+            // Every other scoring needs a value.
+            _ if actual.is_none() => return Ok((None, None)),
             Scorer::Ratio { target, lower, floor, cap } => {
                 let x = need_num(&actual)?;
                 let raw = if *lower {
@@ -369,7 +368,6 @@ impl CompiledScheme {
                 };
                 return Ok((Some(Actual::Number(r)), Some(a)));
             }
-            Scorer::Script(_) => unreachable_script(),
         };
         Ok((shown(&actual), Some(a)))
     }
@@ -507,12 +505,6 @@ fn shown(v: &Val) -> Option<Actual> {
         Val::Bool(b) => Some(Actual::Bool(*b)),
         Val::Text(t) => Some(Actual::Text(t.to_string())),
     }
-}
-
-#[cold]
-fn unreachable_script() -> Decimal {
-    // Script scorers return before the match above; keep the type checker honest without panicking.
-    Decimal::ZERO
 }
 
 impl crate::compile::Inner {

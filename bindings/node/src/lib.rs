@@ -316,6 +316,9 @@ pub struct ErrorCodeInfo {
     pub description: String,
     /// Whether it reports a problem with the scheme (a `SchemeError`).
     pub scheme: bool,
+    /// Its kind, which decides the error class it is thrown as.
+    #[napi(ts_type = "'scheme' | 'input' | 'script' | 'io' | 'internal'")]
+    pub kind: String,
 }
 
 /// The catalogue of error codes, in order (the same in every binding).
@@ -327,6 +330,7 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
             code: c.as_str().to_owned(),
             description: c.description().to_owned(),
             scheme: c.is_scheme_error(),
+            kind: c.kind().as_str().to_owned(),
         })
         .collect()
 }

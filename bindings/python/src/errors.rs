@@ -7,7 +7,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use kaohe::{ErrorCode, KaoheError, SchemeErrors};
+use kaohe::{ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyType};
@@ -23,17 +23,11 @@ const ERRORS_MODULE: &str = "kaohe._errors";
 /// employee or a document are `InputError`, failing scripts are `ScriptError`, and
 /// the rest (`io_error`, `internal_error`) the base `KaoheError`.
 fn class_of(py: Python<'_>, code: ErrorCode) -> PyResult<&Bound<'_, PyType>> {
-    let (cell, name) = if code.is_scheme_error() {
-        (&SCHEME_ERROR, "SchemeError")
-    } else {
-        match code {
-            ErrorCode::MissingInput
-            | ErrorCode::InvalidInput
-            | ErrorCode::InvalidDocument
-            | ErrorCode::UnknownEmployee => (&INPUT_ERROR, "InputError"),
-            ErrorCode::ScriptRuntime | ErrorCode::ScriptLimit => (&SCRIPT_ERROR, "ScriptError"),
-            _ => (&KAOHE_ERROR, "KaoheError"),
-        }
+    let (cell, name) = match code.kind() {
+        ErrorKind::Scheme => (&SCHEME_ERROR, "SchemeError"),
+        ErrorKind::Input => (&INPUT_ERROR, "InputError"),
+        ErrorKind::Script => (&SCRIPT_ERROR, "ScriptError"),
+        ErrorKind::Io | ErrorKind::Internal => (&KAOHE_ERROR, "KaoheError"),
     };
     cell.import(py, ERRORS_MODULE, name)
 }
