@@ -20,10 +20,29 @@ use crate::value::Val;
 /// How an indicator's actual becomes an achievement, resolved.
 #[derive(Debug, Clone)]
 pub(crate) enum Scorer {
-    Ratio { target: Decimal, lower: bool, floor: Decimal, cap: Decimal },
-    Linear { points: Vec<(Decimal, Decimal)> },
-    Bands { bands: Vec<(Option<Decimal>, Option<Decimal>, Decimal)>, otherwise: Decimal },
-    Rating { lo: Decimal, hi: Decimal, raters: Vec<(String, Decimal)>, trim: bool, mapping: RatingMapping },
+    /// `recip` is 1 / target when that is an exact decimal (200 → 0.005), so a
+    /// higher-is-better ratio multiplies instead of dividing.
+    Ratio {
+        target: Decimal,
+        recip: Option<Decimal>,
+        lower: bool,
+        floor: Decimal,
+        cap: Decimal,
+    },
+    Linear {
+        points: Vec<(Decimal, Decimal)>,
+    },
+    Bands {
+        bands: Vec<(Option<Decimal>, Option<Decimal>, Decimal)>,
+        otherwise: Decimal,
+    },
+    Rating {
+        lo: Decimal,
+        hi: Decimal,
+        raters: Vec<(String, Decimal)>,
+        trim: bool,
+        mapping: RatingMapping,
+    },
     PassFail,
     Script(Compiled),
 }
@@ -610,7 +629,9 @@ impl TreeBuilder<'_, '_> {
                         format!("floor {floor} is above cap {cap}"),
                     );
                 }
-                Scorer::Ratio { target: target.0, lower: *direction == Direction::LowerBetter, floor, cap }
+                let recip =
+                    Decimal::ONE.checked_div(target.0).filter(|r| r.checked_mul(target.0) == Some(Decimal::ONE));
+                Scorer::Ratio { target: target.0, recip, lower: *direction == Direction::LowerBetter, floor, cap }
             }
             Scoring::Linear { points, threshold, target, stretch, stretch_achievement, direction } => {
                 let pts: Vec<(Decimal, Decimal)> = match (points, threshold, target) {

@@ -24,8 +24,9 @@ pub struct Employee {
     #[serde(deserialize_with = "id_text")]
     pub id: String,
     /// Attributes kept beside the result (department, level, manager…); not scored.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub attributes: Map<String, Value>,
+    /// Shared with every result card of the employee (cloning it is a reference count).
+    #[serde(default, skip_serializing_if = "crate::result::no_attributes")]
+    pub attributes: Arc<Map<String, Value>>,
     /// Input values by input name.
     #[serde(default)]
     pub values: Map<String, Value>,
@@ -34,7 +35,7 @@ pub struct Employee {
 impl Employee {
     /// An employee with the given id and values.
     pub fn new(id: impl Into<String>, values: Map<String, Value>) -> Self {
-        Employee { id: id.into(), attributes: Map::new(), values }
+        Employee { id: id.into(), attributes: Arc::default(), values }
     }
 
     /// Reads one employee from a JSON value, with a message naming what is wrong.

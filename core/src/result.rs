@@ -132,9 +132,9 @@ pub struct ScoreCard {
     pub indicators: Vec<IndicatorResult>,
     /// Adjustments evaluated, in order (none after an applied veto).
     pub adjustments: Vec<AdjustmentResult>,
-    /// The employee's attributes, kept beside the result.
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub attributes: Map<String, Value>,
+    /// The employee's attributes, kept beside the result (shared with the employee).
+    #[serde(skip_serializing_if = "no_attributes")]
+    pub attributes: Arc<Map<String, Value>>,
     /// The scheme that produced this result (shared by every card of the scheme).
     pub scheme: Arc<SchemeRef>,
 }
@@ -154,6 +154,11 @@ impl ScoreCard {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// Whether there are no attributes to write (serde's `skip_serializing_if`).
+pub(crate) fn no_attributes(m: &Arc<Map<String, Value>>) -> bool {
+    m.is_empty()
 }
 
 /// An employee that could not be scored, in its place in the batch.

@@ -301,12 +301,15 @@ impl CompiledScheme {
             }
             // Every other scoring needs a value.
             _ if actual.is_none() => return Ok((None, None)),
-            Scorer::Ratio { target, lower, floor, cap } => {
+            Scorer::Ratio { target, recip, lower, floor, cap } => {
                 let x = need_num(&actual)?;
                 let raw = if *lower {
                     if x.is_zero() { Some(*cap) } else { target.checked_div(x) }
                 } else {
-                    x.checked_div(*target)
+                    match recip {
+                        Some(r) if exact_product(x, *r) => x.checked_mul(*r),
+                        _ => x.checked_div(*target),
+                    }
                 };
                 let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
                 raw.clamp(*floor, *cap)
@@ -496,6 +499,13 @@ pub fn record(index: usize, v: Value) -> Result<Employee, EmployeeError> {
         });
         EmployeeError { id, error }
     })
+}
+
+/// Whether `a × b` is representable without rounding, so that multiplying by an exact
+/// reciprocal gives the very value the division would.
+fn exact_product(a: Decimal, b: Decimal) -> bool {
+    a.scale() + b.scale() <= 28
+        && a.mantissa().unsigned_abs().checked_mul(b.mantissa().unsigned_abs()).is_some_and(|p| p < 1u128 << 96)
 }
 
 fn shown(v: &Val) -> Option<Actual> {

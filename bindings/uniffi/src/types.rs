@@ -132,7 +132,7 @@ impl Employee {
     pub fn to_core(&self) -> Result<kaohe::Employee, kaohe::KaoheError> {
         Ok(kaohe::Employee {
             id: self.id.clone(),
-            attributes: map_to_json(&self.attributes, "attributes")?,
+            attributes: std::sync::Arc::new(map_to_json(&self.attributes, "attributes")?),
             values: map_to_json(&self.values, "values")?,
         })
     }
@@ -362,7 +362,7 @@ impl ScoreCard {
             subtotal: self.subtotal.to_core("subtotal")?,
             indicators,
             adjustments,
-            attributes: map_to_json(&self.attributes, "attributes")?,
+            attributes: std::sync::Arc::new(map_to_json(&self.attributes, "attributes")?),
             scheme: kaohe::SchemeRef {
                 id: self.scheme.id.clone(),
                 version: self.scheme.version.clone(),
