@@ -115,13 +115,13 @@ impl InputSpec {
                 let Some(d) = decimal_from_json(raw) else {
                     return Err(invalid(name, format!("'{name}' must be a number, got {}", show(raw))));
                 };
-                if self.kind == InputType::Integer && !d.fract().is_zero() {
+                if self.kind == InputType::Integer && d.scale() != 0 && !d.fract().is_zero() {
                     return Err(invalid(name, format!("'{name}' must be a whole number, got {d}")));
                 }
-                if let Some(min) = self.min.filter(|m| d < *m) {
+                if let Some(min) = self.min.filter(|m| crate::num::lt(d, *m)) {
                     return Err(invalid(name, format!("'{name}' is {d}, below its minimum {min}")));
                 }
-                if let Some(max) = self.max.filter(|m| d > *m) {
+                if let Some(max) = self.max.filter(|m| crate::num::lt(*m, d)) {
                     return Err(invalid(name, format!("'{name}' is {d}, above its maximum {max}")));
                 }
                 Ok(Val::Num(d))
@@ -164,7 +164,7 @@ impl InputSpec {
                     None => continue,
                 }
             };
-            let mut xs = Vec::new();
+            let mut xs = Vec::with_capacity(if let Value::Array(items) = v { items.len() } else { 1 });
             let mut push = |item: &Value, text: Option<&str>| -> Result<(), KaoheError> {
                 let d = match text {
                     Some(t) => parse_decimal(t),
@@ -205,7 +205,7 @@ impl InputSpec {
     fn check_scale(&self, d: Decimal, group: &str) -> Result<(), KaoheError> {
         let name = &self.name;
         for (lo, hi, indicator) in &self.scales {
-            if d < *lo || d > *hi {
+            if crate::num::lt(d, *lo) || crate::num::lt(*hi, d) {
                 return Err(invalid(
                     name,
                     format!(

@@ -171,8 +171,68 @@ impl RoundingMode {
     }
 }
 
+/// Powers of ten up to 10^28 (the largest decimal scale) as `i128`.
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// Compares two decimals. Scoring compares values of different scales all the time
+/// (`12345.67` against a minimum of `0`); with the mantissas brought to one scale in
+/// `i128` that is one multiplication, where [`Decimal::cmp`] rescales in 32-bit
+/// limbs. Falls back to it when the scaled mantissa would not fit.
+#[inline]
+pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    if sa == sb {
+        return ma.cmp(&mb);
+    }
+    let scaled = if sa < sb {
+        POW10[(sb - sa) as usize].checked_mul(ma).map(|x| (x, mb))
+    } else {
+        POW10[(sa - sb) as usize].checked_mul(mb).map(|y| (ma, y))
+    };
+    match scaled {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(&b),
+    }
+}
+
+/// `a < b` through [`cmp`].
+#[inline]
+pub fn lt(a: Decimal, b: Decimal) -> bool {
+    cmp(a, b).is_lt()
+}
+
+/// `a <= b` through [`cmp`].
+#[inline]
+pub fn le(a: Decimal, b: Decimal) -> bool {
+    cmp(a, b).is_le()
+}
+
+/// `x` limited to `lo..=hi` through [`cmp`] (`lo <= hi`).
+#[inline]
+pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
+    if lt(x, lo) {
+        lo
+    } else if lt(hi, x) {
+        hi
+    } else {
+        x
+    }
+}
+
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
 pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
+    if let Some(r) = round_i128(d, places, mode) {
+        return r;
+    }
     let mut r = d.round_dp_with_strategy(places, mode.strategy());
     r.rescale(places);
     if r.is_zero() {
@@ -180,6 +240,36 @@ pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
         r.set_sign_positive(true);
     }
     r
+}
+
+/// [`round`] on the `i128` mantissa: one division by a power of ten and the mode's
+/// rule for the remainder. `None` when the result would not fit (left to rust_decimal).
+#[inline]
+fn round_i128(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decimal> {
+    let (m, scale) = (d.mantissa(), d.scale());
+    if places > 28 {
+        return None;
+    }
+    let q = if scale <= places {
+        POW10[(places - scale) as usize].checked_mul(m)?
+    } else {
+        let div = POW10[(scale - places) as usize];
+        let (q, r) = (m / div, m % div);
+        let away = match mode {
+            RoundingMode::Down => false,
+            RoundingMode::Up => r != 0,
+            RoundingMode::Floor => r < 0,
+            RoundingMode::Ceiling => r > 0,
+            RoundingMode::HalfUp => 2 * r.abs() >= div,
+            RoundingMode::HalfEven => {
+                let twice = 2 * r.abs();
+                twice > div || (twice == div && q % 2 != 0)
+            }
+        };
+        if away { q + m.signum() } else { q }
+    };
+    // A zero result is never negative: from_i128 has no sign for 0.
+    Decimal::try_from_i128_with_scale(q, places).ok()
 }
 
 /// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.
@@ -194,6 +284,65 @@ pub fn normalized(d: Decimal) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_comparison_and_rounding_agree_with_rust_decimal() {
+        let values = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.5",
+            "1.5",
+            "2.5",
+            "-2.5",
+            "0.125",
+            "-0.125",
+            "0.005",
+            "-0.005",
+            "12345.675",
+            "99.995",
+            "-99.995",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "1.0000000000000000000000000005",
+            "123.456789",
+            "100",
+            "100.00",
+            "0.1",
+            "-0.1",
+            "3.333333333333333333333333333",
+        ];
+        let modes = [
+            RoundingMode::HalfUp,
+            RoundingMode::HalfEven,
+            RoundingMode::Down,
+            RoundingMode::Up,
+            RoundingMode::Floor,
+            RoundingMode::Ceiling,
+        ];
+        for a in values {
+            let a = Decimal::from_str(a).unwrap_or_default();
+            for b in values {
+                let b = Decimal::from_str(b).unwrap_or_default();
+                assert_eq!(cmp(a, b), a.cmp(&b), "{a} vs {b}");
+            }
+            for places in [0, 1, 2, 3, 4, 10, 28] {
+                for mode in modes {
+                    let mut want = a.round_dp_with_strategy(places, mode.strategy());
+                    want.rescale(places);
+                    if want.is_zero() {
+                        want.set_sign_positive(true);
+                    }
+                    let got = round(a, places, mode);
+                    assert_eq!(got.to_string(), want.to_string(), "{a} to {places} places, {mode:?}");
+                }
+            }
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         parse_decimal(s).unwrap_or_else(|| panic!("bad test literal {s}"))

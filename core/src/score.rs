@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::compile::{CompiledScheme, Effect, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
-use crate::num::round;
+use crate::num::{clamp, le, lt, round};
 use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
 use crate::script::{EvalError, EvalScratch};
@@ -36,15 +36,15 @@ fn eval_err(path: &str) -> impl Fn(EvalError) -> KaoheError + '_ {
 /// Piecewise-linear interpolation, flat beyond the ends.
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
-    if x <= first.0 {
+    if le(x, first.0) {
         return Some(first.1);
     }
-    if x >= last.0 {
+    if le(last.0, x) {
         return Some(last.1);
     }
     for w in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        if x >= x0 && x <= x1 {
+        if le(x0, x) && le(x, x1) {
             // y0 + (y1 - y0) × (x - x0) / (x1 - x0): multiply before dividing.
             return y0.checked_add((y1 - y0).checked_mul(x - x0)?.checked_div(x1 - x0)?);
         }
@@ -148,11 +148,11 @@ impl CompiledScheme {
                 match &adj.effect {
                     Effect::Points { amount, min, max } => {
                         if let Some(mut x) = self.number(amount, slots, eval, &adj.id)? {
-                            if let Some(lo) = min {
-                                x = x.max(*lo);
+                            if let Some(lo) = min.filter(|lo| lt(x, *lo)) {
+                                x = lo;
                             }
-                            if let Some(hi) = max {
-                                x = x.min(*hi);
+                            if let Some(hi) = max.filter(|hi| lt(*hi, x)) {
+                                x = hi;
                             }
                             total += x;
                             applied = true;
@@ -185,16 +185,16 @@ impl CompiledScheme {
             }
         }
 
-        if let Some(lo) = s.range.0 {
-            total = total.max(lo);
+        if let Some(lo) = s.range.0.filter(|lo| lt(total, *lo)) {
+            total = lo;
         }
-        if let Some(hi) = s.range.1 {
-            total = total.min(hi);
+        if let Some(hi) = s.range.1.filter(|hi| lt(*hi, total)) {
+            total = hi;
         }
         let score = round(total, places, mode);
         let band = match forced_grade {
             Some(Some(g)) => s.grades.get(g),
-            Some(None) | None => s.grades.iter().find(|b| b.min.is_none_or(|m| m <= score)),
+            Some(None) | None => s.grades.iter().find(|b| b.min.is_none_or(|m| le(m, score))),
         };
 
         Ok(ScoreCard {
@@ -312,7 +312,7 @@ impl CompiledScheme {
                     }
                 };
                 let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
-                raw.clamp(*floor, *cap)
+                clamp(raw, *floor, *cap)
             }
             Scorer::Linear { points } => {
                 let x = need_num(&actual)?;
@@ -323,7 +323,7 @@ impl CompiledScheme {
                 let x = need_num(&actual)?;
                 bands
                     .iter()
-                    .find(|(lo, hi, _)| lo.is_none_or(|l| l <= x) && hi.is_none_or(|h| x < h))
+                    .find(|(lo, hi, _)| lo.is_none_or(|l| le(l, x)) && hi.is_none_or(|h| lt(x, h)))
                     .map_or(*otherwise, |b| b.2)
             }
             Scorer::PassFail => match &actual {

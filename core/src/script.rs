@@ -692,12 +692,12 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalErr
             let (a, b) = (eval_plan(a, slots, locals)?, eval_plan(b, slots, locals)?);
             match (a, b) {
                 (Val::Num(x), Val::Num(y)) => match op {
-                    BinOp::Lt => Val::Bool(x < y),
-                    BinOp::Le => Val::Bool(x <= y),
-                    BinOp::Gt => Val::Bool(x > y),
-                    BinOp::Ge => Val::Bool(x >= y),
-                    BinOp::Eq => Val::Bool(x == y),
-                    BinOp::Ne => Val::Bool(x != y),
+                    BinOp::Lt => Val::Bool(crate::num::lt(x, y)),
+                    BinOp::Le => Val::Bool(crate::num::le(x, y)),
+                    BinOp::Gt => Val::Bool(crate::num::lt(y, x)),
+                    BinOp::Ge => Val::Bool(crate::num::le(y, x)),
+                    BinOp::Eq => Val::Bool(crate::num::cmp(x, y).is_eq()),
+                    BinOp::Ne => Val::Bool(crate::num::cmp(x, y).is_ne()),
                     _ => Val::Num(arith(*op, x, y)?),
                 },
                 (Val::Bool(x), Val::Bool(y)) => match op {

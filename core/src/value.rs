@@ -192,7 +192,8 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
                 },
                 _ => return Err(format!("{}() takes two numbers or one array", f.name())),
             };
-            let pick = if f == Func::Min { items.into_iter().min() } else { items.into_iter().max() };
+            let by = |a: &Decimal, b: &Decimal| crate::num::cmp(*a, *b);
+            let pick = if f == Func::Min { items.into_iter().min_by(by) } else { items.into_iter().max_by(by) };
             Ok(pick.map_or(Val::None, Val::Num))
         }
         Func::Clamp => {
@@ -200,10 +201,10 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             let (Some(x), Some(lo), Some(hi)) = (single(0)?, single(1)?, single(2)?) else {
                 return Ok(Val::None);
             };
-            if lo > hi {
+            if crate::num::lt(hi, lo) {
                 return Err(format!("clamp() lower bound {lo} is above upper bound {hi}"));
             }
-            Ok(Val::Num(x.clamp(lo, hi)))
+            Ok(Val::Num(crate::num::clamp(x, lo, hi)))
         }
         Func::Abs => {
             arity(&[1])?;
