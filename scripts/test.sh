@@ -4,8 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-scripts/test-rust.sh
-bindings/python/test.sh
-bindings/node/test.sh
-bindings/uniffi/test.sh
-echo "all test suites passed"
+phase() {
+  local start=$SECONDS
+  "$@"
+  echo "== $1: passed in $((SECONDS - start)) s" >&2
+}
+phase scripts/test-rust.sh
+phase bindings/python/test.sh
+phase bindings/node/test.sh
+phase bindings/uniffi/test.sh
+echo "all test suites passed in $SECONDS s"
