@@ -89,6 +89,11 @@ fn invalid(name: &str, message: String) -> KaoheError {
     KaoheError::new(ErrorCode::InvalidInput, message).at(format!("values.{name}"))
 }
 
+/// Empty or only spaces (a blank cell), looking no further than the first character otherwise.
+fn blank(s: &str) -> bool {
+    s.chars().next().is_none_or(char::is_whitespace) && s.trim().is_empty()
+}
+
 fn show(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
@@ -99,7 +104,7 @@ impl InputSpec {
     pub fn read(&self, raw: Option<&Value>) -> Result<Val, KaoheError> {
         let raw = match raw {
             None | Some(Value::Null) => return Ok(self.default.clone()),
-            Some(Value::String(s)) if s.trim().is_empty() && self.kind != InputType::Text => {
+            Some(Value::String(s)) if blank(s) && self.kind != InputType::Text => {
                 return Ok(self.default.clone());
             }
             Some(v) => v,

@@ -592,6 +592,10 @@ impl Compiled {
 
     /// Evaluates over the employee's slots, reusing `scratch` between calls.
     pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
+        if let Body::Plan(Plan::Slot(i)) = &self.body {
+            // A bare name (most indicator values): its value, or no value.
+            return Ok(slots[*i].clone());
+        }
         if self.reads.iter().any(|r| r.strict && slots[r.slot].is_none()) {
             return Ok(Val::None);
         }
