@@ -194,7 +194,7 @@ pub fn replay(rules: &AppealRules, cal: &Calendar, events: &[Event], now: Date) 
         apply(&mut ledger, rules, cal, i, event, day)?;
     }
     for a in &mut ledger.appeals {
-        advance(a, rules, cal, next_day(now))?;
+        advance(a, rules, cal, now)?;
     }
     Ok(ledger)
 }
