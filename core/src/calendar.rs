@@ -17,7 +17,10 @@
 
 use std::collections::BTreeSet;
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Weekday;
+
+/// The civil date type of calendars and deadlines (`jiff::civil::Date`, re-exported for callers).
+pub use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, KaoheError};
