@@ -222,3 +222,63 @@ fn verify_checks_scheme_identity_and_reproduces_results() {
     // Without the inputs, an edited score still names the right scheme.
     assert_eq!(kaohe(&["verify", SCHEME, r]).status.code(), Some(0));
 }
+
+/// The README's appeal walkthrough, run as written: every command's output must match.
+#[test]
+fn readme_walkthrough_runs_as_written() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Appeals (申诉): a walkthrough").expect("the walkthrough section");
+    let rest = &readme[start..];
+    let section = &rest[..rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3)];
+    let dir = workdir("readme");
+    let tmp = format!("{}/", dir.to_str().unwrap());
+    let mut lines: Vec<String> = Vec::new();
+    let mut inside = false;
+    for l in section.lines() {
+        if l.starts_with("```console") {
+            inside = true;
+        } else if l.starts_with("```") {
+            inside = false;
+        } else if inside {
+            lines.push(l.replace("/tmp/", &tmp));
+        }
+    }
+    // Join continued commands.
+    let mut joined: Vec<String> = Vec::new();
+    for l in lines {
+        match joined.last_mut() {
+            Some(prev) if prev.ends_with('\\') => {
+                prev.pop();
+                prev.push_str(l.trim_start());
+            }
+            _ => joined.push(l),
+        }
+    }
+    let mut var = String::new();
+    let mut ran = 0;
+    let mut i = 0;
+    while i < joined.len() {
+        let cmd = joined[i].strip_prefix("$ ").expect("a command line").to_owned();
+        let mut expected = Vec::new();
+        i += 1;
+        while i < joined.len() && !joined[i].starts_with("$ ") {
+            expected.push(joined[i].clone());
+            i += 1;
+        }
+        if let Some(args) = cmd.strip_prefix("cp ") {
+            let (from, to) = args.split_once(' ').unwrap();
+            std::fs::copy(root().join(from), to).unwrap();
+            continue;
+        }
+        if let Some(v) = cmd.strip_prefix("A=") {
+            var = v.trim_matches('"').to_owned();
+            continue;
+        }
+        let cmd = cmd.replace("$A", &var);
+        let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+        let o = kaohe(&args);
+        assert_eq!(out(&o).trim_end(), expected.join("\n").trim_end(), "README command: {cmd}");
+        ran += 1;
+    }
+    assert_eq!(ran, 6);
+}
