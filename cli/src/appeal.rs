@@ -1,4 +1,4 @@
-//! `kaohe appeal publish|file|review|decide|status`: appeals over a JSON Lines event file.
+//! `kaohe appeal publish|file|review|decide|withdraw|status`: appeals over a JSON Lines event file.
 //!
 //! Every command replays the file at `--now` under the scheme's `appeals` rules and the
 //! calendar (`--calendar`, else Saturday and Sunday off). A new event is appended only
@@ -120,6 +120,14 @@ pub(crate) enum AppealCommand {
         /// A note.
         #[arg(long)]
         note: Option<String>,
+    },
+    /// The employee withdraws an open appeal.
+    Withdraw {
+        #[command(flatten)]
+        common: Common,
+        /// The appeal's id.
+        #[arg(long)]
+        appeal: String,
     },
     /// Every appeal's state at --now: level, deadline, escalations, decisions.
     Status {
@@ -355,6 +363,10 @@ pub(crate) fn run(command: AppealCommand, out: &mut impl Write) -> Result<u8, Fa
         AppealCommand::Review { common, appeal, level, note } => {
             let at = common.now.clone();
             (common, Event::Reviewed { appeal, at, level, note })
+        }
+        AppealCommand::Withdraw { common, appeal } => {
+            let at = common.now.clone();
+            (common, Event::Withdrawn { appeal, at })
         }
         AppealCommand::Decide { common, appeal, decision, level, correct, note } => {
             let decision = match decision {

@@ -79,7 +79,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Appeals (申诉) over a JSON Lines event file: publish, file, review, decide, status.
+    /// Appeals (申诉) over a JSON Lines event file: publish, file, review, decide, withdraw, status.
     Appeal {
         #[command(subcommand)]
         command: Box<appeal::AppealCommand>,

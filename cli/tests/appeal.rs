@@ -181,6 +181,10 @@ fn review_refers_to_the_next_level() {
     // HRBP: 5 working days after Fri Oct 9: Sat 10 (调休), Mon 12, 13, 14, 15 → 2026-10-15.
     assert!(out(&o).contains("open with HRBP, answer due by 2026-10-15"), "{}", out(&o));
     assert!(out(&o).contains("2026-10-09 Store manager → HRBP (referred)"), "{}", out(&o));
+    let o = appeal("withdraw", &ev, "2026-10-12", &["--appeal", "A1", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    // A1 had already moved to the HRBP (the manager's deadline 2026-10-10 passed) when it was withdrawn.
+    assert!(out(&o).contains("A1  E002  withdrawn at HRBP on 2026-10-12"), "{}", out(&o));
     let o = appeal("review", &ev, "2026-10-12", &["--appeal", "A2"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).contains("[appeal_transition]") && out(&o).contains("last level"), "{}", out(&o));
