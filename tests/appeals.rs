@@ -155,6 +155,11 @@ fn appeal_audit_entries_chain_and_verify() {
     assert_eq!(kinds, ["publication", "appeal_filed", "appeal_decided"]);
     assert_eq!(log[1].scheme_hash.as_deref(), Some(scheme.hash()));
     assert_eq!(log[1].at, "2026-09-30T10:15:00+08:00");
+    // The filing carries the hash of the claimed values, the decision that of the corrected ones.
+    let corrected = serde_json::json!({"orders": 10});
+    assert_eq!(log[1].inputs_hash, Some(kaohe::audit::inputs_hash(&corrected)));
+    assert_eq!(log[2].inputs_hash, Some(kaohe::audit::inputs_hash(&corrected)));
+    assert_eq!(log[0].inputs_hash, None);
     assert_eq!(kaohe::audit::verify(&log), Ok(3));
 }
 
@@ -177,4 +182,39 @@ fn results_verify_against_their_scheme() {
     let v2 = CompiledScheme::from_value(other).unwrap();
     let paths: Vec<_> = kaohe::verify::verify_results(&v2, &results, None).into_iter().filter_map(|e| e.path).collect();
     assert_eq!(paths, ["[0].scheme.version", "[0].scheme.hash", "[1].scheme.version", "[1].scheme.hash"]);
+}
+
+/// Replaying at later and later dates: deterministic, escalations only accumulate, and a closed
+/// appeal stays closed with the same decision.
+#[test]
+fn later_nows_only_add_escalations_and_closed_appeals_stay_closed() {
+    for f in files() {
+        let case = vectors::load(&f);
+        if case["expect"].get("appeals").is_none() {
+            continue;
+        }
+        let scheme = CompiledScheme::from_value(case["scheme"].clone()).unwrap();
+        let rules = scheme.scheme().appeals.clone().unwrap();
+        let calendar = Calendar::from_json(&case["calendar"].to_string()).unwrap();
+        let events: Vec<Event> = serde_json::from_value(case["events"].clone()).unwrap();
+        let mut now = appeal::date_of(case["now"].as_str().unwrap()).unwrap();
+        let mut prev = appeal::replay(&rules, &calendar, &events, now).unwrap();
+        for _ in 0..40 {
+            now = now.tomorrow().unwrap();
+            let state = appeal::replay(&rules, &calendar, &events, now).unwrap();
+            assert_eq!(state, appeal::replay(&rules, &calendar, &events, now).unwrap());
+            for (a, b) in prev.appeals.iter().zip(&state.appeals) {
+                assert!(b.escalations.starts_with(&a.escalations), "{}: {a:?} then {b:?}", f.display());
+                if a.status != appeal::AppealStatus::Open {
+                    assert_eq!((a.status, a.closed_on), (b.status, b.closed_on), "{}", f.display());
+                }
+                if let Some(d) = b.deadline {
+                    assert!(d >= now, "{}: an open appeal's deadline {d} is before now {now}", f.display());
+                }
+            }
+            prev = state;
+        }
+        // Long after everything, no appeal is open (the last level always decides by default).
+        assert!(prev.appeals.iter().all(|a| a.status != appeal::AppealStatus::Open), "{}", f.display());
+    }
 }

@@ -398,7 +398,14 @@ pub(crate) fn run(command: AppealCommand, out: &mut impl Write) -> Result<u8, Fa
         _ => None,
     };
     if let Some(log) = &common.audit {
-        let mut entries = vec![appeal::record::event_entry(&event, cx.scheme.hash())];
+        let mut first = appeal::record::event_entry(&event, cx.scheme.hash());
+        if let (Event::Published { .. }, Some(entries)) = (&event, &cx.employees) {
+            // The publication names the inputs the published results were scored from.
+            let records: Vec<Value> =
+                entries.iter().filter_map(|e| e.as_ref().ok()).filter_map(|e| serde_json::to_value(e).ok()).collect();
+            first.inputs_hash = Some(kaohe::audit::inputs_hash(&Value::Array(records)));
+        }
+        let mut entries = vec![first];
         if let Some(r) = &rescore {
             entries.push(appeal::record::rescore_entry(r, event.at()));
         }

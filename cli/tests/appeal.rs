@@ -286,3 +286,26 @@ fn readme_walkthrough_runs_as_written() {
     }
     assert_eq!(ran, 6);
 }
+
+#[test]
+fn publishing_opens_the_window_and_logs_the_inputs_hash() {
+    let dir = workdir("publish");
+    let ev = dir.join("new.jsonl");
+    let log = dir.join("audit.jsonl");
+    let o = appeal(
+        "publish",
+        &ev,
+        "2026-09-28",
+        &["--cycle", "2026-Q3", "--employees", EMPLOYEES, "--audit", log.to_str().unwrap(), "--lang", "en"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert_eq!(out(&o).trim(), "published 2026-09-28, filing closes 2026-10-10 (now 2026-09-28)");
+    let o = appeal("publish", &ev, "2026-09-29", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out(&o).contains("[appeal_event] events[1] (line 2)"), "{}", out(&o));
+    let entry: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&log).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(entry["kind"], "publication");
+    assert!(entry["inputs_hash"].as_str().unwrap().starts_with("sha256:"));
+    assert!(entry["scheme_hash"].as_str().unwrap().starts_with("sha256:"));
+}

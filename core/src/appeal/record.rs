@@ -8,8 +8,14 @@ use super::rescore::Rescore;
 use crate::audit::{NewEntry, inputs_hash};
 
 /// The audit entry of an appeal event: `publication`, `appeal_filed`, `appeal_reviewed`,
-/// `appeal_decided` or `appeal_withdrawn`, with the event itself and the scheme's hash.
+/// `appeal_decided` or `appeal_withdrawn`, with the event itself and the scheme's hash. Its
+/// `inputs_hash` is the hash of the values the event carries (claimed or corrected), if any;
+/// for a publication, pass the hash of the published employees with [`NewEntry`]'s field.
 pub fn event_entry(event: &Event, scheme_hash: &str) -> NewEntry {
+    let values = match event {
+        Event::Filed { claimed: Some(v), .. } | Event::Decided { corrected: Some(v), .. } => Some(v),
+        _ => None,
+    };
     let kind = match event {
         Event::Published { .. } => "publication",
         Event::Filed { .. } => "appeal_filed",
@@ -21,7 +27,7 @@ pub fn event_entry(event: &Event, scheme_hash: &str) -> NewEntry {
         kind: kind.into(),
         at: event.at().to_owned(),
         scheme_hash: Some(scheme_hash.to_owned()),
-        inputs_hash: None,
+        inputs_hash: values.map(|v| inputs_hash(&serde_json::Value::Object(v.clone()))),
         event: serde_json::to_value(event).unwrap_or_default(),
     }
 }
