@@ -48,6 +48,12 @@ export type ErrorCode =
   | 'script_limit'
   | 'invalid_document'
   | 'unknown_employee'
+  | 'appeal_late'
+  | 'appeal_not_appealable'
+  | 'appeal_limit'
+  | 'appeal_transition'
+  | 'appeal_event'
+  | 'result_mismatch'
   | 'io_error'
   | 'internal_error'
 
@@ -101,7 +107,7 @@ export interface KaoheErrorDetail {
 export declare class SchemeError extends KaoheError {
   readonly code: SchemeErrorCode
 }
-/** An employee or a document is unusable: `missing_input`, `invalid_input`, `invalid_document`, `unknown_employee`. */
+/** An employee, a document or an appeal event is unusable: `missing_input`, `invalid_input`, `invalid_document`, `unknown_employee`, the `appeal_*` codes, `result_mismatch`. */
 export declare class InputError extends KaoheError {}
 /** A script failed while running (`script_runtime`) or hit a sandbox limit (`script_limit`). */
 export declare class ScriptError extends KaoheError {}

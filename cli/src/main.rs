@@ -4,8 +4,10 @@
 //! is invalid or any employee failed (the others are still written), 2 for a usage
 //! error (bad arguments, unreadable files).
 
+mod appeal;
 mod input;
 mod output;
+mod verify;
 
 /// Scoring allocates many small values; mimalloc is markedly faster than the system allocator here.
 #[global_allocator]
@@ -77,6 +79,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Appeals (申诉) over a JSON Lines event file: publish, file, review, decide, withdraw, status.
+    Appeal {
+        #[command(subcommand)]
+        command: Box<appeal::AppealCommand>,
+    },
+    /// Check that results name this scheme (id, version, hash) and, given the inputs, that re-scoring reproduces them.
+    Verify {
+        /// The scheme file.
+        scheme: String,
+        /// Results as `kaohe score --format json` writes them (or one result).
+        results: String,
+        /// The employees the results were scored from.
+        #[arg(long)]
+        inputs: Option<String>,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -118,12 +135,12 @@ impl Fail {
         Fail { code: 2, message: message.into() }
     }
 
-    fn data(message: impl Into<String>) -> Self {
+    pub(crate) fn data(message: impl Into<String>) -> Self {
         Fail { code: 1, message: message.into() }
     }
 }
 
-fn lang(tag: &str) -> Result<Lang, Fail> {
+pub(crate) fn lang(tag: &str) -> Result<Lang, Fail> {
     Lang::parse(tag).ok_or_else(|| Fail::usage(format!("unknown language '{tag}': use zh or en")))
 }
 
@@ -135,7 +152,7 @@ fn scheme_errors(errs: &SchemeErrors) -> String {
     out
 }
 
-fn load_scheme(path: &str) -> Result<CompiledScheme, Fail> {
+pub(crate) fn load_scheme(path: &str) -> Result<CompiledScheme, Fail> {
     let text = input::read_text(path)?;
     CompiledScheme::from_str_format(&text, kaohe::Format::from_path(path)).map_err(|e| Fail::data(scheme_errors(&e)))
 }
@@ -189,6 +206,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             }
             Ok(0)
         }
+        Command::Appeal { command } => appeal::run(*command, &mut stdout),
+        Command::Verify { scheme, results, inputs } => verify::run(&scheme, &results, inputs.as_deref(), &mut stdout),
         Command::Audit { command: AuditCommand::Verify { log } } => {
             let text = input::read_text(&log)?;
             match kaohe::audit::verify_lines(&text) {
@@ -227,7 +246,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
     }
 }
 
-fn io_fail(e: std::io::Error) -> Fail {
+pub(crate) fn io_fail(e: std::io::Error) -> Fail {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         // The reader went away (`kaohe score … | head`): not an error of ours.
         return Fail { code: 0, message: String::new() };

@@ -17,7 +17,10 @@
 
 use std::collections::BTreeSet;
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Weekday;
+
+/// The civil date type of calendars and deadlines (`jiff::civil::Date`, re-exported for callers).
+pub use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, KaoheError};
@@ -64,6 +67,7 @@ pub struct CalendarSpec {
 
 /// How days are counted for a deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {
     /// Every day counts.

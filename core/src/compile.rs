@@ -290,6 +290,11 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         }
     }
     let adjustments = compile_adjustments(&scheme, &engine, &names, &grade_index, &not_actual, &mut cx);
+    if let Some(rules) = &scheme.appeals {
+        let leaf_ids: Vec<&str> = leaves.iter().map(|l| &*l.id).collect();
+        let adjustment_ids: Vec<&str> = scheme.adjustments.iter().map(|a| a.id.as_str()).collect();
+        cx.errors.extend(crate::appeal::rules::validate(rules, &leaf_ids, &adjustment_ids));
+    }
 
     // Grades and score range.
     let mut grades = Vec::with_capacity(scheme.grades.len());

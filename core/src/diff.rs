@@ -19,7 +19,7 @@ pub struct Change {
     /// `added`, `removed`, `reweighted`, `scoring`, `value`, `missing`, `moved` or `changed`.
     pub kind: &'static str,
     /// What the change is about: `indicator`, `group`, `adjustment`, `grade`, `input`,
-    /// `derived`, `rounding`, `score_range` or `scheme`.
+    /// `derived`, `rounding`, `score_range`, `appeals` or `scheme`.
     pub item: &'static str,
     /// The item's id (empty for scheme-wide settings).
     pub id: String,
@@ -238,6 +238,11 @@ pub fn diff(old: &CompiledScheme, new: &CompiledScheme) -> Vec<Change> {
         let (a, b) = (json(&o.score_range), json(&n.score_range));
         push("changed", "score_range", "", format!("总分范围 {a} → {b}"), format!("score range {a} → {b}"));
     }
+    if o.appeals != n.appeals {
+        let show = |a: &Option<crate::appeal::AppealRules>| a.as_ref().map_or_else(|| "none".to_owned(), json);
+        let (a, b) = (show(&o.appeals), show(&n.appeals));
+        push("changed", "appeals", "", format!("申诉规则 {a} → {b}"), format!("appeal rules {a} → {b}"));
+    }
     out
 }
 
@@ -248,6 +253,20 @@ mod tests {
     fn load(path: &str) -> CompiledScheme {
         let text = std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
         CompiledScheme::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn appeal_rules_are_a_change() {
+        let a = load("examples/appeal/scheme.json");
+        let mut m = a.scheme().clone();
+        if let Some(r) = m.appeals.as_mut() {
+            r.max_per_employee = Some(2);
+        }
+        let b = CompiledScheme::compile(m).unwrap_or_else(|e| panic!("{e}"));
+        let changes = diff(&a, &b);
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        assert_eq!(changes[0].item, "appeals");
+        assert!(changes[0].en.contains("\"max_per_employee\":2"), "{}", changes[0].en);
     }
 
     #[test]

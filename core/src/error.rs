@@ -37,6 +37,18 @@ pub enum ErrorCode {
     InvalidDocument,
     /// An employee named by the caller is not in the batch.
     UnknownEmployee,
+    /// An appeal was filed after its filing window closed.
+    AppealLate,
+    /// An appeal names an indicator or adjustment that may not be appealed (or the scheme has no appeal rules).
+    AppealNotAppealable,
+    /// An employee already filed as many appeals as the scheme allows.
+    AppealLimit,
+    /// An appeal event is not allowed in the appeal's state (deciding a closed appeal, an unknown appeal…).
+    AppealTransition,
+    /// An appeal event is malformed, out of date order, or dated after "now".
+    AppealEvent,
+    /// A result does not match the scheme or the re-scoring it claims to come from.
+    ResultMismatch,
     /// A file could not be read (front ends only; the core does no I/O).
     Io,
     /// An internal failure that should never happen (a caught panic in a binding).
@@ -45,7 +57,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::InvalidScheme,
         ErrorCode::DuplicateId,
         ErrorCode::WeightsMismatch,
@@ -58,6 +70,12 @@ impl ErrorCode {
         ErrorCode::ScriptLimit,
         ErrorCode::InvalidDocument,
         ErrorCode::UnknownEmployee,
+        ErrorCode::AppealLate,
+        ErrorCode::AppealNotAppealable,
+        ErrorCode::AppealLimit,
+        ErrorCode::AppealTransition,
+        ErrorCode::AppealEvent,
+        ErrorCode::ResultMismatch,
         ErrorCode::Io,
         ErrorCode::Internal,
     ];
@@ -77,6 +95,12 @@ impl ErrorCode {
             ErrorCode::ScriptLimit => "script_limit",
             ErrorCode::InvalidDocument => "invalid_document",
             ErrorCode::UnknownEmployee => "unknown_employee",
+            ErrorCode::AppealLate => "appeal_late",
+            ErrorCode::AppealNotAppealable => "appeal_not_appealable",
+            ErrorCode::AppealLimit => "appeal_limit",
+            ErrorCode::AppealTransition => "appeal_transition",
+            ErrorCode::AppealEvent => "appeal_event",
+            ErrorCode::ResultMismatch => "result_mismatch",
             ErrorCode::Io => "io_error",
             ErrorCode::Internal => "internal_error",
         }
@@ -104,6 +128,12 @@ impl ErrorCode {
             ErrorCode::ScriptLimit => "a script hit a sandbox limit",
             ErrorCode::InvalidDocument => "an employees document is unreadable as a whole",
             ErrorCode::UnknownEmployee => "the employee named is not in the batch",
+            ErrorCode::AppealLate => "an appeal was filed after its filing window closed",
+            ErrorCode::AppealNotAppealable => "an appeal names something that may not be appealed",
+            ErrorCode::AppealLimit => "the employee already filed as many appeals as the scheme allows",
+            ErrorCode::AppealTransition => "an appeal event is not allowed in the appeal's state",
+            ErrorCode::AppealEvent => "an appeal event is malformed, out of order, or dated after now",
+            ErrorCode::ResultMismatch => "a result does not match its scheme or its inputs",
             ErrorCode::Io => "a file could not be read",
             ErrorCode::Internal => "an internal failure",
         }
@@ -122,7 +152,13 @@ impl ErrorCode {
             ErrorCode::MissingInput
             | ErrorCode::InvalidInput
             | ErrorCode::InvalidDocument
-            | ErrorCode::UnknownEmployee => ErrorKind::Input,
+            | ErrorCode::UnknownEmployee
+            | ErrorCode::AppealLate
+            | ErrorCode::AppealNotAppealable
+            | ErrorCode::AppealLimit
+            | ErrorCode::AppealTransition
+            | ErrorCode::AppealEvent
+            | ErrorCode::ResultMismatch => ErrorKind::Input,
             ErrorCode::ScriptRuntime | ErrorCode::ScriptLimit => ErrorKind::Script,
             ErrorCode::Io => ErrorKind::Io,
             ErrorCode::Internal => ErrorKind::Internal,

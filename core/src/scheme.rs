@@ -485,6 +485,9 @@ pub struct Scheme {
     /// Grade bands, first match wins.
     #[serde(default)]
     pub grades: Vec<Grade>,
+    /// Appeal rules (申诉), if employees may appeal their results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeals: Option<crate::appeal::AppealRules>,
 }
 
 fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -17,7 +17,7 @@ test('ESM named imports work and are the CommonJS objects', () => {
   assert.equal(kaoheDefault, cjs)
   assert.equal(relative.Scheme, Scheme)
   assert.equal(typeof scoreJson, 'function')
-  assert.equal(errorCodes().length, 14)
+  assert.equal(errorCodes().length, 20)
 })
 
 test('ESM: score, and errors are instances across module systems', async () => {

@@ -108,7 +108,8 @@ class SchemeError(KaoheError):
 
 class InputError(KaoheError):
     """An employee or an employees document is wrong: ``missing_input``,
-    ``invalid_input``, ``invalid_document``, ``unknown_employee``."""
+    ``invalid_input``, ``invalid_document``, ``unknown_employee``, the
+    ``appeal_*`` codes and ``result_mismatch``."""
 
 
 class ScriptError(KaoheError):

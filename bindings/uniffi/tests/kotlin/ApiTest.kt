@@ -171,7 +171,7 @@ class ApiTest {
     @Test
     fun errorCodeCatalogue() {
         val codes = errorCodes()
-        assertEquals(14, codes.size)
+        assertEquals(20, codes.size)
         val byCode = codes.associateBy { it.code }
         assertTrue(byCode.getValue("weights_mismatch").isSchemeError)
         assertTrue(!byCode.getValue("missing_input").isSchemeError)
