@@ -41,11 +41,13 @@ pub enum ErrorCode {
     Io,
     /// An internal failure that should never happen (a caught panic in a binding).
     Internal,
+    /// Forced-distribution quotas that cannot all hold (in every group, or in one group's head counts).
+    QuotaInfeasible,
 }
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidScheme,
         ErrorCode::DuplicateId,
         ErrorCode::WeightsMismatch,
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::UnknownEmployee,
         ErrorCode::Io,
         ErrorCode::Internal,
+        ErrorCode::QuotaInfeasible,
     ];
 
     /// The stable snake_case string of this code.
@@ -79,6 +82,7 @@ impl ErrorCode {
             ErrorCode::UnknownEmployee => "unknown_employee",
             ErrorCode::Io => "io_error",
             ErrorCode::Internal => "internal_error",
+            ErrorCode::QuotaInfeasible => "quota_infeasible",
         }
     }
 
@@ -106,6 +110,7 @@ impl ErrorCode {
             ErrorCode::UnknownEmployee => "the employee named is not in the batch",
             ErrorCode::Io => "a file could not be read",
             ErrorCode::Internal => "an internal failure",
+            ErrorCode::QuotaInfeasible => "forced-distribution quotas cannot all hold",
         }
     }
 
@@ -118,7 +123,8 @@ impl ErrorCode {
             | ErrorCode::WeightsMismatch
             | ErrorCode::UnknownName
             | ErrorCode::ScriptCompile
-            | ErrorCode::DependencyCycle => ErrorKind::Scheme,
+            | ErrorCode::DependencyCycle
+            | ErrorCode::QuotaInfeasible => ErrorKind::Scheme,
             ErrorCode::MissingInput
             | ErrorCode::InvalidInput
             | ErrorCode::InvalidDocument
@@ -338,7 +344,8 @@ mod tests {
                 "weights_mismatch",
                 "unknown_name",
                 "script_compile",
-                "dependency_cycle"
+                "dependency_cycle",
+                "quota_infeasible"
             ]
         );
     }

@@ -30,6 +30,7 @@ pub mod hash;
 pub mod inputs;
 pub mod load;
 pub mod num;
+pub mod population;
 pub mod result;
 pub mod scheme;
 pub mod score;

@@ -485,6 +485,9 @@ pub struct Scheme {
     /// Grade bands, first match wins.
     #[serde(default)]
     pub grades: Vec<Grade>,
+    /// Population rules: ranking, forced distribution, pay, proration and roll-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<crate::population::PopulationSpec>,
 }
 
 fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
