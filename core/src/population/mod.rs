@@ -229,7 +229,7 @@ pub struct DistributionGroup {
     pub applied: bool,
     /// Head counts per quota (empty when not applied).
     pub quotas: Vec<QuotaCount>,
-    /// Members moved.
+    /// Moves made (an employee moved twice counts twice).
     pub moved: u32,
 }
 
