@@ -334,14 +334,20 @@ impl CompiledScheme {
     /// ranks, calibrates grades against the quotas, rolls up and computes pay.
     /// Employees whose scoring failed are listed in [`Population::errors`]. Fails only
     /// when a group's head counts make the quotas infeasible (`quota_infeasible`).
+    /// Copies the cards; [`CompiledScheme::calibrate_owned`] takes them over instead.
     pub fn calibrate(&self, outcomes: &[Outcome]) -> Result<Population, KaoheError> {
+        self.calibrate_owned(outcomes.to_vec())
+    }
+
+    /// [`CompiledScheme::calibrate`], taking the outcomes over (no copy of the cards).
+    pub fn calibrate_owned(&self, outcomes: Vec<Outcome>) -> Result<Population, KaoheError> {
         let spec = self.inner.scheme.population.clone().unwrap_or_default();
         let mut errors = Vec::new();
         let mut cards = Vec::with_capacity(outcomes.len());
         for o in outcomes {
             match o {
-                Ok(c) => cards.push(c.clone()),
-                Err(e) => errors.push(e.clone()),
+                Ok(c) => cards.push(c),
+                Err(e) => errors.push(e),
             }
         }
         let mut work = prorate::combine(self, &spec, cards, &mut errors);
@@ -402,5 +408,5 @@ pub fn calibrate_json(scheme_json: &str, employees_json: &str) -> Result<String,
     let scheme = CompiledScheme::from_json(scheme_json)?;
     let records = crate::parse_records(employees_json)?;
     let outcomes = scheme.score_values(records);
-    Ok(scheme.calibrate(&outcomes)?.to_json_string())
+    Ok(scheme.calibrate_owned(outcomes)?.to_json_string())
 }

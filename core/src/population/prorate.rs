@@ -1,7 +1,7 @@
 //! Proration: the segments of one employee (records sharing an id) combined by
 //! calendar days worked in the cycle.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -82,6 +82,20 @@ pub(crate) fn combine(
     errors: &mut Vec<EmployeeError>,
 ) -> Vec<Work> {
     let cycle = spec.proration.as_ref().and_then(Cycle::new);
+    if cycle.is_none() {
+        // The common case, one record per employee: no grouping (and no id copies) needed.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(cards.len());
+        if cards.iter().all(|c| seen.insert(c.id.as_str())) {
+            drop(seen);
+            return cards
+                .into_iter()
+                .map(|card| {
+                    let raw = grade_index(scheme, card.grade.as_deref());
+                    Work { card, days: None, segments: Vec::new(), raw, grade: raw, moves: Vec::new() }
+                })
+                .collect();
+        }
+    }
     let mut index: HashMap<String, usize> = HashMap::with_capacity(cards.len());
     let mut groups: Vec<Vec<ScoreCard>> = Vec::with_capacity(cards.len());
     for c in cards {

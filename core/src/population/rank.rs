@@ -1,7 +1,6 @@
 //! Ranking: one total order (score, tie-breakers, id), then positions and percent
 //! ranks overall and within each level of `group_by`. O(n log n) time, O(n) memory.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -18,32 +17,76 @@ pub(crate) struct Ranks {
 /// The members' indices, best first: higher score, then more points on each
 /// tie-breaker in turn (an indicator without points counts lowest), then id
 /// ascending (byte order).
+///
+/// One sort of compact `(score, index)` keys (scores as integers at a common scale
+/// when they fit, so the sort touches no card), then each run of equal scores is
+/// sorted by the tie-breakers and the id.
 pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
-    let keys: Vec<Vec<Option<Decimal>>> = work
-        .iter()
-        .map(|w| tie_breakers.iter().map(|t| w.card.indicator(t).and_then(|i| i.points)).collect())
-        .collect();
-    let mut idx: Vec<usize> = (0..work.len()).collect();
-    idx.sort_unstable_by(|&a, &b| compare(&work[a], &keys[a], &work[b], &keys[b]));
+    let mut idx: Vec<usize> = match integer_scores(work) {
+        Some(keys) => {
+            let mut pairs: Vec<(i128, usize)> = keys.into_iter().zip(0..work.len()).collect();
+            pairs.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            pairs.into_iter().map(|(_, i)| i).collect()
+        }
+        None => {
+            let mut idx: Vec<usize> = (0..work.len()).collect();
+            idx.sort_unstable_by(|&a, &b| work[b].card.score.cmp(&work[a].card.score));
+            idx
+        }
+    };
+    let mut start = 0;
+    while start < idx.len() {
+        let score = work[idx[start]].card.score;
+        let mut end = start + 1;
+        while end < idx.len() && work[idx[end]].card.score == score {
+            end += 1;
+        }
+        if end - start > 1 {
+            let run = &mut idx[start..end];
+            if tie_breakers.is_empty() {
+                run.sort_unstable_by(|&a, &b| work[a].card.id.cmp(&work[b].card.id));
+            } else {
+                let mut keyed: Vec<(Vec<Option<Decimal>>, usize)> = run
+                    .iter()
+                    .map(|&i| {
+                        (tie_breakers.iter().map(|t| work[i].card.indicator(t).and_then(|l| l.points)).collect(), i)
+                    })
+                    .collect();
+                // `None < Some`, so comparing b with a puts missing points last.
+                keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+                    kb.cmp(ka).then_with(|| work[*a].card.id.cmp(&work[*b].card.id))
+                });
+                for (slot, (_, i)) in run.iter_mut().zip(keyed) {
+                    *slot = i;
+                }
+            }
+        }
+        start = end;
+    }
     idx
 }
 
-fn compare(a: &Work, ka: &[Option<Decimal>], b: &Work, kb: &[Option<Decimal>]) -> Ordering {
-    b.card
-        .score
-        .cmp(&a.card.score)
-        // `None < Some`, so reversing puts missing points last.
-        .then_with(|| kb.cmp(ka))
-        .then_with(|| a.card.id.cmp(&b.card.id))
+/// Every score as an integer at the largest scale present, when all fit in an `i128`.
+fn integer_scores(work: &[Work]) -> Option<Vec<i128>> {
+    let scale = work.iter().map(|w| w.card.score.scale()).max()?;
+    work.iter()
+        .map(|w| {
+            let s = w.card.score;
+            10i128.checked_pow(scale - s.scale()).and_then(|f| s.mantissa().checked_mul(f))
+        })
+        .collect()
 }
 
 /// Percent rank: 100 × (of − rank) / (of − 1), rounded half up to 2 places; 100 for one.
+/// Integer arithmetic: the value in hundredths is (of − rank) × 10000 / (of − 1), halves up.
 pub(crate) fn percentile(rank: u32, of: u32) -> Decimal {
     if of <= 1 {
-        return crate::num::round(Decimal::ONE_HUNDRED, 2, crate::num::RoundingMode::HalfUp);
+        return Decimal::new(10_000, 2);
     }
-    let v = Decimal::ONE_HUNDRED * Decimal::from(of - rank) / Decimal::from(of - 1);
-    crate::num::round(v, 2, crate::num::RoundingMode::HalfUp)
+    let num = u64::from(of - rank) * 10_000;
+    let den = u64::from(of - 1);
+    let hundredths = (2 * num + den) / (2 * den);
+    Decimal::new(i64::try_from(hundredths).unwrap_or(i64::MAX), 2)
 }
 
 /// Interns each member's group path (values of `attrs`) to a small integer.
@@ -54,11 +97,13 @@ pub(crate) fn group_keys(work: &[Work], attrs: &[String]) -> (Vec<u32>, Vec<Vec<
         .iter()
         .map(|w| {
             let path: Vec<String> = attrs.iter().map(|a| attr_text(&w.card.attributes, a)).collect();
+            if let Some(&k) = ids.get(&path) {
+                return k;
+            }
             let next = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-            *ids.entry(path.clone()).or_insert_with(|| {
-                paths.push(path);
-                next
-            })
+            ids.insert(path.clone(), next);
+            paths.push(path);
+            next
         })
         .collect();
     (keys, paths)
