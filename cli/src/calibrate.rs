@@ -156,8 +156,8 @@ fn csv_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: La
             row.push(last.map(|g| g.percentile.to_string()).unwrap_or_default());
         }
         row.extend([
-            m.raw_grade.clone().unwrap_or_default(),
-            m.grade.clone().unwrap_or_default(),
+            m.raw_grade.as_deref().unwrap_or_default().to_owned(),
+            m.grade.as_deref().unwrap_or_default().to_owned(),
             opt(m.coefficient),
             moves_text(m, lang),
         ]);
@@ -238,8 +238,8 @@ fn table_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: 
             row.push(group_rank(m));
         }
         row.extend([
-            m.raw_grade.clone().unwrap_or_else(|| "—".into()),
-            m.grade.clone().unwrap_or_else(|| "—".into()),
+            m.raw_grade.as_deref().unwrap_or("—").to_owned(),
+            m.grade.as_deref().unwrap_or("—").to_owned(),
             m.coefficient.map_or_else(|| "—".into(), |d| d.to_string()),
         ]);
         if c.days {

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::rank::group_keys;
+use super::groups::Groups;
 use super::spec::{DistributionSpec, QuotaRounding};
 use super::{Bound, DistributionGroup, Move, QuotaCount, Work};
 use crate::compile::CompiledScheme;
@@ -92,12 +92,13 @@ pub(crate) fn calibrate(
     d: &DistributionSpec,
     work: &mut [Work],
     order: &[usize],
+    groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
     let quotas = resolve(scheme, d);
     let names: Vec<Vec<String>> = d.quotas.iter().map(|q| q.grades.clone()).collect();
     let grade_names: Vec<String> = scheme.inner.grades.iter().map(|g| g.grade.clone()).collect();
     let n_grades = grade_names.len();
-    let (keys, paths) = group_keys(work, &d.group_by);
+    let (keys, paths) = (&groups.keys, &groups.paths);
     // Members of each group in rank order (only those with a grade count).
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
     for &i in order {
@@ -120,7 +121,7 @@ pub(crate) fn calibrate(
         let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
         if size < min_size || group.is_empty() {
             out.push(DistributionGroup {
-                group: paths[gi].clone(),
+                group: paths[gi].to_vec(),
                 size,
                 applied: false,
                 quotas: Vec::new(),
@@ -252,7 +253,7 @@ pub(crate) fn calibrate(
                 calibrated: c,
             });
         }
-        out.push(DistributionGroup { group: paths[gi].clone(), size, applied: true, quotas: counts, moved });
+        out.push(DistributionGroup { group: paths[gi].to_vec(), size, applied: true, quotas: counts, moved });
     }
     Ok(out)
 }

@@ -22,6 +22,7 @@
 //! ```
 
 mod distribution;
+mod groups;
 mod pay;
 mod prorate;
 mod rank;
@@ -34,6 +35,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+pub use groups::GroupPath;
 pub(crate) use spec::validate;
 pub use spec::{
     DistributionSpec, MeritSpec, PaySpec, PopulationSpec, ProrationSpec, Quota, QuotaRounding, RollupMethod, RollupSpec,
@@ -58,9 +60,9 @@ fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupRank {
     /// The attribute of this level.
-    pub by: String,
+    pub by: Arc<str>,
     /// The group's path down to this level (values of the attributes, outermost first).
-    pub group: Vec<String>,
+    pub group: GroupPath,
     /// 1-based position in the group.
     pub rank: u32,
     /// Members of the group.
@@ -162,8 +164,8 @@ pub struct Pay {
 pub struct Member {
     /// Employee id.
     pub id: String,
-    /// Values of `population.group_by`, outermost first.
-    pub group: Vec<String>,
+    /// Values of `population.group_by`, outermost first (shared by the group's members).
+    pub group: GroupPath,
     /// The score (days-weighted when prorated).
     #[serde(serialize_with = "dec")]
     pub score: Decimal,
@@ -178,9 +180,9 @@ pub struct Member {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub group_ranks: Vec<GroupRank>,
     /// The grade the score gave.
-    pub raw_grade: Option<String>,
+    pub raw_grade: Option<Arc<str>>,
     /// The grade after the forced distribution.
-    pub grade: Option<String>,
+    pub grade: Option<Arc<str>>,
     /// The calibrated grade's coefficient.
     #[serde(serialize_with = "opt_dec")]
     pub coefficient: Option<Decimal>,
@@ -303,16 +305,6 @@ impl Population {
     }
 }
 
-/// An attribute's value as group text: strings as they are, numbers and bools as
-/// written, absent or `null` as the empty string.
-pub(crate) fn attr_text(attrs: &Map<String, Value>, name: &str) -> String {
-    match attrs.get(name) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
 /// An attribute read as an exact decimal (a JSON number or a string spelling one).
 pub(crate) fn attr_decimal(attrs: &Map<String, Value>, name: &str) -> Option<Decimal> {
     attrs.get(name).and_then(crate::num::decimal_from_json)
@@ -351,50 +343,56 @@ impl CompiledScheme {
             }
         }
         let mut work = prorate::combine(self, &spec, cards, &mut errors);
+        let mut cache = groups::GroupCache::default();
         let order = rank::order(&work, &spec.tie_breakers);
-        let ranks = rank::ranks(&work, &order, &spec.group_by);
+        let mut ranks = rank::ranks(&work, &order, &spec.group_by, &mut cache);
         let distribution = match &spec.distribution {
-            Some(d) => distribution::calibrate(self, d, &mut work, &order)?,
+            Some(d) => {
+                let g = cache.get(&work, &d.group_by);
+                distribution::calibrate(self, d, &mut work, &order, &g)?
+            }
             None => Vec::new(),
         };
         let (rollup, dept_coefficients) = match &spec.rollup {
-            Some(r) => rollup::roll_up(self, r, &work),
+            Some(r) => rollup::roll_up(self, r, &work, &cache.get(&work, &r.group_by)),
             None => (Vec::new(), Vec::new()),
         };
-        let (pays, pool) = match &spec.pay {
+        let (mut pays, pool) = match &spec.pay {
             Some(p) => {
                 let (pays, pool) = pay::pay(self, p, spec.proration.as_ref(), &work, &order, &dept_coefficients);
-                (pays.into_iter().map(Some).collect(), pool)
+                (Some(pays), pool)
             }
-            None => (vec![None; work.len()], None),
+            None => (None, None),
         };
-        let grades = &self.inner.grades;
+        let member_groups = cache.get(&work, &spec.group_by);
+        let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
+        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
         let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
-        let mut slots: Vec<Option<(Work, Option<Pay>, rank::Ranks)>> =
-            work.into_iter().zip(pays).zip(ranks).map(|((w, p), r)| Some((w, p, r))).collect();
-        let mut members = Vec::with_capacity(slots.len());
+        let mut members = Vec::with_capacity(work.len());
+        // In rank order, taking each member's parts out of the working vectors (no copies).
         for &i in &order {
-            let Some((w, pay, r)) = slots[i].take() else { continue };
-            let Work { card, days, segments, raw, grade, moves } = w;
+            let w = &mut work[i];
+            let r = &mut ranks[i];
+            let card = &mut w.card;
             members.push(Member {
-                id: card.id,
-                group: spec.group_by.iter().map(|a| attr_text(&card.attributes, a)).collect(),
+                id: std::mem::take(&mut card.id),
+                group: member_groups.paths[member_groups.keys[i] as usize].clone(),
                 score: card.score,
                 rank: r.rank,
                 of: n,
                 percentile: r.percentile,
-                group_ranks: r.groups,
-                raw_grade: raw.map(|g| grades[g].grade.clone()).or(card.grade.clone()),
-                grade: grade.map(|g| grades[g].grade.clone()).or(card.grade),
-                coefficient: match grade {
-                    Some(g) => grades[g].coefficient,
+                group_ranks: std::mem::take(&mut r.groups),
+                raw_grade: w.raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                grade: w.grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                coefficient: match w.grade {
+                    Some(g) => coefficients[g],
                     None => card.coefficient,
                 },
-                moves,
-                days,
-                segments,
-                pay,
-                attributes: card.attributes,
+                moves: std::mem::take(&mut w.moves),
+                days: w.days,
+                segments: std::mem::take(&mut w.segments),
+                pay: pays.as_mut().map(|p| std::mem::take(&mut p[i])),
+                attributes: std::mem::take(&mut card.attributes),
             });
         }
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })

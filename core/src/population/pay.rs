@@ -117,7 +117,8 @@ fn merit(m: &super::MeritSpec, w: &Work, grades: &[crate::compile::Band], places
 
 /// Splits `pool` in proportion to `weights`: every share rounded down to the currency
 /// unit, then the units left over go one each to the largest remainders (ties: better
-/// rank first), so the shares add up to the pool exactly.
+/// rank first), so the shares add up to the pool exactly. Members without a positive
+/// weight get no share.
 pub(crate) fn split_pool(
     pool: Decimal,
     places: u32,
@@ -125,43 +126,83 @@ pub(crate) fn split_pool(
     order: &[usize],
     pays: &mut [Pay],
 ) -> PoolSummary {
-    let total: Decimal = weights.iter().flatten().filter(|w| w.is_sign_positive()).sum();
-    let unit = Decimal::new(1, places);
-    if total.is_zero() {
+    let shares: Vec<(usize, Decimal)> =
+        weights.iter().enumerate().filter_map(|(i, w)| w.filter(|w| *w > Decimal::ZERO).map(|w| (i, w))).collect();
+    let pool_units = round(pool, places, RoundingMode::Floor);
+    if shares.is_empty() {
         return PoolSummary {
             amount: pool,
             allocated: round(Decimal::ZERO, places, RoundingMode::Down),
             remainder_units: 0,
         };
     }
-    let pool_units = round(pool, places, RoundingMode::Floor);
-    let mut remainders: Vec<(Decimal, usize)> = Vec::new();
-    let mut allocated = Decimal::ZERO;
-    for (i, w) in weights.iter().enumerate() {
-        let Some(w) = w.filter(|w| w.is_sign_positive()) else { continue };
-        let exact = pool_units * w / total;
-        let down = round(exact, places, RoundingMode::Floor);
-        allocated += down;
-        pays[i].bonus = Some(down);
-        remainders.push((exact - down, i));
-    }
     let mut position = vec![0usize; weights.len()];
     for (pos, &i) in order.iter().enumerate() {
         position[i] = pos;
     }
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(position[a.1].cmp(&position[b.1])));
-    let mut left = pool_units - allocated;
-    let mut units = 0u64;
-    for (_, i) in remainders {
-        if left < unit {
-            break;
-        }
-        if let Some(b) = pays[i].bonus.as_mut() {
-            *b += unit;
-        }
-        left -= unit;
-        allocated += unit;
-        units += 1;
+    // (member, units rounded down, remainder): the remainders compare exactly in
+    // integers when the figures fit, else as 28-digit decimals.
+    let (floors, left) = match split_integers(pool_units, &shares) {
+        Some(x) => x,
+        None => split_decimals(pool_units, places, &shares),
+    };
+    let mut floors = floors;
+    floors.sort_by(|a, b| b.2.cmp(&a.2).then(position[a.0].cmp(&position[b.0])));
+    let units_left = usize::try_from(left).unwrap_or(0);
+    let mut allocated: i128 = 0;
+    for (n, (i, units, _)) in floors.into_iter().enumerate() {
+        let units = units + i128::from(n < units_left);
+        allocated += units;
+        pays[i].bonus = Some(Decimal::from_i128_with_scale(units, places));
     }
-    PoolSummary { amount: pool, allocated, remainder_units: units }
+    PoolSummary {
+        amount: pool,
+        allocated: Decimal::from_i128_with_scale(allocated, places),
+        remainder_units: u64::try_from(left).unwrap_or(0),
+    }
+}
+
+/// Remainders as a comparable key: an exact integer numerator, or a decimal.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Rem {
+    Int(i128),
+    Dec(Decimal),
+}
+
+type Floors = (Vec<(usize, i128, Rem)>, i128);
+
+/// pool × wᵢ / Σw in whole units with exact integer remainders, or `None` on overflow.
+fn split_integers(pool_units: Decimal, shares: &[(usize, Decimal)]) -> Option<Floors> {
+    let p = pool_units.mantissa();
+    let scale = shares.iter().map(|(_, w)| w.scale()).max()?;
+    let ints: Vec<i128> = shares
+        .iter()
+        .map(|(_, w)| 10i128.checked_pow(scale - w.scale()).and_then(|f| w.mantissa().checked_mul(f)))
+        .collect::<Option<_>>()?;
+    let total = ints.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
+    let mut out = Vec::with_capacity(shares.len());
+    let mut given = 0i128;
+    for ((i, _), w) in shares.iter().zip(&ints) {
+        let num = p.checked_mul(*w)?;
+        let units = num / total;
+        given += units;
+        out.push((*i, units, Rem::Int(num % total)));
+    }
+    Some((out, p - given))
+}
+
+/// The same in 28-digit decimals (remainders may be inexact in their last digit).
+fn split_decimals(pool_units: Decimal, places: u32, shares: &[(usize, Decimal)]) -> Floors {
+    let total: Decimal = shares.iter().map(|(_, w)| *w).sum();
+    let unit = Decimal::new(1, places);
+    let mut out = Vec::with_capacity(shares.len());
+    let mut given = Decimal::ZERO;
+    for (i, w) in shares {
+        let exact = pool_units * *w / total;
+        let down = round(exact, places, RoundingMode::Floor);
+        given += down;
+        out.push((*i, (down / unit).trunc().mantissa(), Rem::Dec(exact - down)));
+    }
+    let left = ((pool_units - given) / unit).trunc().mantissa();
+    (out, left)
 }

@@ -1,11 +1,12 @@
 //! Ranking: one total order (score, tie-breakers, id), then positions and percent
 //! ranks overall and within each level of `group_by`. O(n log n) time, O(n) memory.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::{GroupRank, Work, attr_text};
+use super::groups::GroupCache;
+use super::{GroupRank, Work};
 
 /// Positions of one member.
 pub(crate) struct Ranks {
@@ -22,23 +23,27 @@ pub(crate) struct Ranks {
 /// when they fit, so the sort touches no card), then each run of equal scores is
 /// sorted by the tie-breakers and the id.
 pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
-    let mut idx: Vec<usize> = match integer_scores(work) {
+    // Sorted indices, and a "same score as the previous one" test that reads the
+    // compact keys when there are some.
+    let (mut idx, same): (Vec<usize>, Vec<bool>) = match integer_scores(work) {
         Some(keys) => {
             let mut pairs: Vec<(i128, usize)> = keys.into_iter().zip(0..work.len()).collect();
-            pairs.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-            pairs.into_iter().map(|(_, i)| i).collect()
+            pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+            let same = (0..pairs.len()).map(|j| j > 0 && pairs[j].0 == pairs[j - 1].0).collect();
+            (pairs.into_iter().map(|(_, i)| i).collect(), same)
         }
         None => {
             let mut idx: Vec<usize> = (0..work.len()).collect();
             idx.sort_unstable_by(|&a, &b| work[b].card.score.cmp(&work[a].card.score));
-            idx
+            let same =
+                (0..idx.len()).map(|j| j > 0 && work[idx[j]].card.score == work[idx[j - 1]].card.score).collect();
+            (idx, same)
         }
     };
     let mut start = 0;
     while start < idx.len() {
-        let score = work[idx[start]].card.score;
         let mut end = start + 1;
-        while end < idx.len() && work[idx[end]].card.score == score {
+        while end < idx.len() && same[end] {
             end += 1;
         }
         if end - start > 1 {
@@ -46,24 +51,29 @@ pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
             if tie_breakers.is_empty() {
                 run.sort_unstable_by(|&a, &b| work[a].card.id.cmp(&work[b].card.id));
             } else {
-                let mut keyed: Vec<(Vec<Option<Decimal>>, usize)> = run
-                    .iter()
-                    .map(|&i| {
-                        (tie_breakers.iter().map(|t| work[i].card.indicator(t).and_then(|l| l.points)).collect(), i)
-                    })
-                    .collect();
+                // The run's tie-breaker points side by side, `k` per member.
+                let k = tie_breakers.len();
+                let flat: Vec<Option<Decimal>> =
+                    run.iter().flat_map(|&i| tie_breakers.iter().map(move |t| points(&work[i], t))).collect();
+                let mut pos: Vec<usize> = (0..run.len()).collect();
                 // `None < Some`, so comparing b with a puts missing points last.
-                keyed.sort_unstable_by(|(ka, a), (kb, b)| {
-                    kb.cmp(ka).then_with(|| work[*a].card.id.cmp(&work[*b].card.id))
+                pos.sort_unstable_by(|&a, &b| {
+                    flat[b * k..(b + 1) * k]
+                        .cmp(&flat[a * k..(a + 1) * k])
+                        .then_with(|| work[run[a]].card.id.cmp(&work[run[b]].card.id))
                 });
-                for (slot, (_, i)) in run.iter_mut().zip(keyed) {
-                    *slot = i;
-                }
+                let sorted: Vec<usize> = pos.into_iter().map(|p| run[p]).collect();
+                run.copy_from_slice(&sorted);
             }
         }
         start = end;
     }
     idx
+}
+
+/// An indicator's points on a card.
+fn points(w: &Work, indicator: &str) -> Option<Decimal> {
+    w.card.indicator(indicator).and_then(|l| l.points)
 }
 
 /// Every score as an integer at the largest scale present, when all fit in an `i128`.
@@ -89,26 +99,6 @@ pub(crate) fn percentile(rank: u32, of: u32) -> Decimal {
     Decimal::new(i64::try_from(hundredths).unwrap_or(i64::MAX), 2)
 }
 
-/// Interns each member's group path (values of `attrs`) to a small integer.
-pub(crate) fn group_keys(work: &[Work], attrs: &[String]) -> (Vec<u32>, Vec<Vec<String>>) {
-    let mut ids: HashMap<Vec<String>, u32> = HashMap::new();
-    let mut paths = Vec::new();
-    let keys = work
-        .iter()
-        .map(|w| {
-            let path: Vec<String> = attrs.iter().map(|a| attr_text(&w.card.attributes, a)).collect();
-            if let Some(&k) = ids.get(&path) {
-                return k;
-            }
-            let next = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-            ids.insert(path.clone(), next);
-            paths.push(path);
-            next
-        })
-        .collect();
-    (keys, paths)
-}
-
 /// Rank within group (1-based) and group size for every member, following `order`.
 pub(crate) fn within(keys: &[u32], n_groups: usize, order: &[usize]) -> (Vec<u32>, Vec<u32>) {
     let mut size = vec![0u32; n_groups];
@@ -126,23 +116,25 @@ pub(crate) fn within(keys: &[u32], n_groups: usize, order: &[usize]) -> (Vec<u32
 }
 
 /// Overall and per-level ranks of every member (indexed like `work`).
-pub(crate) fn ranks(work: &[Work], order: &[usize], group_by: &[String]) -> Vec<Ranks> {
+pub(crate) fn ranks(work: &[Work], order: &[usize], group_by: &[String], cache: &mut GroupCache) -> Vec<Ranks> {
     let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
-    let mut out: Vec<Ranks> =
-        (0..work.len()).map(|_| Ranks { rank: 0, percentile: Decimal::ZERO, groups: Vec::new() }).collect();
+    let mut out: Vec<Ranks> = (0..work.len())
+        .map(|_| Ranks { rank: 0, percentile: Decimal::ZERO, groups: Vec::with_capacity(group_by.len()) })
+        .collect();
     for (pos, &i) in order.iter().enumerate() {
         let r = u32::try_from(pos + 1).unwrap_or(u32::MAX);
         out[i].rank = r;
         out[i].percentile = percentile(r, n);
     }
     for level in 0..group_by.len() {
-        let (keys, paths) = group_keys(work, &group_by[..=level]);
-        let (rank, size) = within(&keys, paths.len(), order);
+        let by: Arc<str> = Arc::from(group_by[level].as_str());
+        let groups = cache.get(work, &group_by[..=level]);
+        let (rank, size) = within(&groups.keys, groups.paths.len(), order);
         for (i, o) in out.iter_mut().enumerate() {
-            let k = keys[i] as usize;
+            let k = groups.keys[i] as usize;
             o.groups.push(GroupRank {
-                by: group_by[level].clone(),
-                group: paths[k].clone(),
+                by: by.clone(),
+                group: groups.paths[k].clone(),
                 rank: rank[i],
                 of: size[k],
                 percentile: percentile(rank[i], size[k]),

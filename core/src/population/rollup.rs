@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::rank::group_keys;
+use super::groups::Groups;
 use super::spec::{RollupMethod, RollupSpec, compile_rollup_expr};
 use super::{RollupGroup, Work, attr_decimal};
 use crate::compile::CompiledScheme;
@@ -42,8 +42,9 @@ pub(crate) fn roll_up(
     scheme: &CompiledScheme,
     r: &RollupSpec,
     work: &[Work],
+    groups: &Groups,
 ) -> (Vec<RollupGroup>, Vec<Option<Decimal>>) {
-    let (keys, paths) = group_keys(work, &r.group_by);
+    let (keys, paths) = (&groups.keys, &groups.paths);
     let n = paths.len();
     let mut sum = vec![Decimal::ZERO; n];
     let mut count = vec![0u32; n];
@@ -51,7 +52,7 @@ pub(crate) fn roll_up(
     let mut max: Vec<Option<Decimal>> = vec![None; n];
     let mut wsum = vec![Decimal::ZERO; n];
     let mut wtotal = vec![Decimal::ZERO; n];
-    for (w, &k) in work.iter().zip(&keys) {
+    for (w, &k) in work.iter().zip(keys) {
         let k = k as usize;
         let s = w.card.score;
         sum[k] += s;
@@ -112,7 +113,7 @@ pub(crate) fn roll_up(
             }
         }
         groups.push(RollupGroup {
-            group: paths[k].clone(),
+            group: paths[k].to_vec(),
             size: count[k],
             mean: round4(mean),
             weighted_mean: weighted.map(round4),
