@@ -2,11 +2,13 @@
 //! calendar days worked in the cycle.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use super::groups::Fnv;
 use super::spec::{PopulationSpec, ProrationSpec, parse_date};
 use super::{Segment, Work};
 use crate::compile::CompiledScheme;
@@ -84,7 +86,8 @@ pub(crate) fn combine(
     let cycle = spec.proration.as_ref().and_then(Cycle::new);
     if cycle.is_none() {
         // The common case, one record per employee: no grouping (and no id copies) needed.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(cards.len());
+        let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> =
+            HashSet::with_capacity_and_hasher(cards.len(), BuildHasherDefault::default());
         if cards.iter().all(|c| seen.insert(c.id.as_str())) {
             drop(seen);
             return cards

@@ -40,6 +40,27 @@ pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
             (idx, same)
         }
     };
+    // Every member's tie-breaker points side by side, `k` per member, read in one
+    // sequential pass (the same slot of every card first, then a search by id).
+    let keys: Vec<Option<Decimal>> = if tie_breakers.is_empty() {
+        Vec::new()
+    } else {
+        let slots: Vec<Option<usize>> = tie_breakers
+            .iter()
+            .map(|t| work.first().and_then(|w| w.card.indicators.iter().position(|l| &*l.id == t.as_str())))
+            .collect();
+        work.iter()
+            .flat_map(|w| {
+                tie_breakers.iter().zip(&slots).map(move |(t, slot)| {
+                    let line = slot
+                        .and_then(|s| w.card.indicators.get(s))
+                        .filter(|l| &*l.id == t.as_str())
+                        .or_else(|| w.card.indicator(t));
+                    line.and_then(|l| l.points)
+                })
+            })
+            .collect()
+    };
     let mut start = 0;
     while start < idx.len() {
         let mut end = start + 1;
@@ -51,29 +72,18 @@ pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
             if tie_breakers.is_empty() {
                 run.sort_unstable_by(|&a, &b| work[a].card.id.cmp(&work[b].card.id));
             } else {
-                // The run's tie-breaker points side by side, `k` per member.
                 let k = tie_breakers.len();
-                let flat: Vec<Option<Decimal>> =
-                    run.iter().flat_map(|&i| tie_breakers.iter().map(move |t| points(&work[i], t))).collect();
-                let mut pos: Vec<usize> = (0..run.len()).collect();
                 // `None < Some`, so comparing b with a puts missing points last.
-                pos.sort_unstable_by(|&a, &b| {
-                    flat[b * k..(b + 1) * k]
-                        .cmp(&flat[a * k..(a + 1) * k])
-                        .then_with(|| work[run[a]].card.id.cmp(&work[run[b]].card.id))
+                run.sort_unstable_by(|&a, &b| {
+                    keys[b * k..(b + 1) * k]
+                        .cmp(&keys[a * k..(a + 1) * k])
+                        .then_with(|| work[a].card.id.cmp(&work[b].card.id))
                 });
-                let sorted: Vec<usize> = pos.into_iter().map(|p| run[p]).collect();
-                run.copy_from_slice(&sorted);
             }
         }
         start = end;
     }
     idx
-}
-
-/// An indicator's points on a card.
-fn points(w: &Work, indicator: &str) -> Option<Decimal> {
-    w.card.indicator(indicator).and_then(|l| l.points)
 }
 
 /// Every score as an integer at the largest scale present, when all fit in an `i128`.
