@@ -81,6 +81,39 @@ fn moves_short(member: &Member, lang: Lang) -> String {
     }
 }
 
+/// The attributes the population is grouped by.
+fn groups_by(scheme: &CompiledScheme) -> Vec<String> {
+    scheme.scheme().population.as_ref().map(|p| p.group_by.clone()).unwrap_or_default()
+}
+
+/// Prorated segments in short: `分段 客服部 90 天 88.00 + 销售部 91 天 95.00`.
+fn segments_text(m: &Member, group_by: &[String], lang: Lang) -> String {
+    let parts: Vec<String> = m
+        .segments
+        .iter()
+        .map(|s| {
+            let group: Vec<String> = group_by
+                .iter()
+                .map(|a| match s.attributes.get(a) {
+                    Some(serde_json::Value::String(v)) => v.clone(),
+                    Some(v) if !v.is_null() => v.to_string(),
+                    _ => String::new(),
+                })
+                .collect();
+            let group = group.join("/");
+            let group = if group.is_empty() { String::new() } else { format!("{group} ") };
+            match lang {
+                Lang::Zh => format!("{group}{} 天 {}", s.days, s.score),
+                _ => format!("{group}{} days {}", s.days, s.score),
+            }
+        })
+        .collect();
+    match lang {
+        Lang::Zh => format!("分段 {}", parts.join(" + ")),
+        _ => format!("segments {}", parts.join(" + ")),
+    }
+}
+
 fn group_text(group: &[String]) -> String {
     if group.is_empty() { "—".to_owned() } else { group.join("/") }
 }
@@ -257,6 +290,12 @@ fn table_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: 
             row.extend([dash(pay.raise), dash(pay.raise_amount)]);
         }
         let mut why = moves_short(m, lang);
+        if m.segments.len() > 1 {
+            if !why.is_empty() {
+                why.push_str("; ");
+            }
+            why.push_str(&segments_text(m, &groups_by(scheme), lang));
+        }
         for e in &pay.problems {
             if !why.is_empty() {
                 why.push_str("; ");

@@ -86,6 +86,9 @@ fn the_example_as_a_table() {
     // The mid-cycle joiner is counted for 122 of 181 days.
     let x07 = text.lines().find(|l| l.contains("X07")).unwrap();
     assert!(x07.contains(" 122 "), "{x07}");
+    // T01 moved on 04-01: (89.20 × 90 + 93.50 × 91) / 181 = 91.3619… → 91.36, segments shown.
+    let t01 = text.lines().find(|l| l.contains("T01")).unwrap();
+    assert!(t01.contains("91.36") && t01.contains("分段 客服部 90 天 89.20 + 销售部 91 天 93.50"), "{t01}");
 
     let en = out(&kaohe(&["calibrate", SCHEME, EMPLOYEES, "--lang", "en"]));
     assert!(en.contains("why") && en.contains("S→A quota 1 ≤1 (2 of 6 in group)"), "{en}");
