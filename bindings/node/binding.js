@@ -588,5 +588,6 @@ if (!nativeBinding) {
 
 module.exports = nativeBinding
 module.exports.Scheme = nativeBinding.Scheme
+module.exports.calibrateJson = nativeBinding.calibrateJson
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.scoreJson = nativeBinding.scoreJson

@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'result_mismatch'
   | 'io_error'
   | 'internal_error'
+  | 'quota_infeasible'
 
 /** Codes of problems with the scheme (thrown as `SchemeError`). */
 export type SchemeErrorCode =
@@ -65,6 +66,7 @@ export type SchemeErrorCode =
   | 'unknown_name'
   | 'script_compile'
   | 'dependency_cycle'
+  | 'quota_infeasible'
 
 /** One problem: a code, a message, and where it points. */
 export interface ErrorDetail {
@@ -189,6 +191,76 @@ export interface EmployeeFailure {
 /** One entry of a batch result: a score card or a failure (test with `'error' in entry`). */
 export type Outcome<D extends string | number = string> = ScoreCard<D> | EmployeeFailure
 
+/** A rank within one level of `population.group_by`. */
+export interface GroupRank {
+  by: string
+  /** The group's path down to this level (attribute values, outermost first). */
+  group: string[]
+  rank: number
+  of: number
+  /** Percent rank 100 × (of − rank) / (of − 1), 2 places. */
+  percentile: string
+}
+
+/** One move made by the forced distribution, and why. */
+export interface GradeMove {
+  from: string
+  to: string
+  /** Index in `population.distribution.quotas`. */
+  quota: number
+  grades: string[]
+  bound: 'max' | 'min'
+  /** The bound as a head count in the group. */
+  limit: number
+  group_rank: number
+  group_size: number
+}
+
+/** Pay of one member (decimals as strings; `null` when a figure is missing). */
+export interface MemberPay {
+  base: string | null
+  grade_coefficient: string | null
+  department_coefficient: string | null
+  proration: string | null
+  performance_pay: string | null
+  bonus: string | null
+  compa_ratio: string | null
+  raise: string | null
+  raise_amount: string | null
+  problems?: ErrorDetail[]
+}
+
+/** One member of a population result, in rank order. */
+export interface PopulationMember {
+  id: string
+  group: string[]
+  score: string
+  rank: number
+  of: number
+  percentile: string
+  group_ranks?: GroupRank[]
+  /** The grade the score gave. */
+  raw_grade: string | null
+  /** The grade after the forced distribution. */
+  grade: string | null
+  coefficient: string | null
+  moves?: GradeMove[]
+  days?: number
+  segments?: { from: string; to: string; days: number; score: string; grade: string | null; attributes?: { [key: string]: JsonValue }; scheme: SchemeRef }[]
+  pay?: MemberPay
+  attributes?: { [key: string]: JsonValue }
+}
+
+/** What `Scheme.calibrate` returns (the JSON of `calibrateJson`, parsed). */
+export interface PopulationResult {
+  scheme: SchemeRef
+  members: PopulationMember[]
+  distribution?: { group: string[]; size: number; applied: boolean; moved: number; quotas: { quota: number; grades: string[]; min: number | null; max: number | null; raw: number; calibrated: number }[] }[]
+  rollup?: { group: string[]; size: number; mean: string; weighted_mean: string | null; score: string | null; coefficient: string | null; error?: ErrorDetail }[]
+  pool?: { amount: string; allocated: string; remainder_units: number }
+  errors?: EmployeeFailure[]
+}
+
 /** A label: one text, or text by language tag (`{ zh: "客户转化率", en: "Conversion rate" }`). */
 export type Label = string | { [lang: string]: string }
 
@@ -275,6 +347,13 @@ export declare class Scheme {
    */
   score<O extends ScoreOptions = {}>(employee: EmployeeInput, options?: O): ScoreCard<DecimalOf<O>>
   /**
+   * Scores a batch and applies the scheme's `population` rules: ranks, raw and
+   * calibrated grades with the reason for each move, roll-up and pay. Members come
+   * in rank order; decimals are strings. Throws `SchemeError` (`quota_infeasible`)
+   * when a group's head counts cannot hold.
+   */
+  calibrate(employees: readonly EmployeeInput[]): PopulationResult
+  /**
    * Scores a batch; one entry per employee in input order: the score card, or
    * `{id, error}` for an employee that failed (the others are unaffected).
    */
@@ -286,6 +365,13 @@ export declare class Scheme {
    */
   explain(employee: EmployeeInput, lang?: 'zh' | 'en' | (string & {})): string
 }
+
+/**
+ * Scores a JSON employees document with a JSON scheme, applies the scheme's
+ * `population` rules, and returns exactly the text `kaohe calibrate --format json`
+ * prints (without its final newline).
+ */
+export declare function calibrateJson(schemeJson: string, employeesJson: string): string
 
 /** One entry of the error catalogue. */
 export interface ErrorCodeInfo {

@@ -116,7 +116,7 @@ for (const name of ['fromJson', 'fromYaml', 'fromFile', 'fromObject']) {
     value: wrap(native.Scheme[name].bind(native.Scheme)), writable: true, configurable: true, enumerable: false,
   })
 }
-for (const name of ['check', 'score', 'scoreMany', 'explain', '__panicForTest']) {
+for (const name of ['check', 'score', 'scoreMany', 'calibrate', 'explain', '__panicForTest']) {
   Object.defineProperty(Scheme.prototype, name, {
     value: wrap(Scheme.prototype[name]), writable: true, configurable: true, enumerable: false,
   })
@@ -151,6 +151,7 @@ Object.defineProperty(Scheme.prototype, Symbol.for('nodejs.util.inspect.custom')
 module.exports = {
   Scheme,
   scoreJson: wrap(native.scoreJson),
+  calibrateJson: wrap(native.calibrateJson),
   errorCodes: native.errorCodes,
   KaoheError,
   SchemeError,

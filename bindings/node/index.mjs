@@ -8,6 +8,7 @@ const kaohe = require('./index.js')
 export const {
   Scheme,
   scoreJson,
+  calibrateJson,
   errorCodes,
   KaoheError,
   SchemeError,

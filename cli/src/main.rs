@@ -5,6 +5,7 @@
 //! error (bad arguments, unreadable files).
 
 mod appeal;
+mod calibrate;
 mod input;
 mod output;
 mod verify;
@@ -63,6 +64,19 @@ enum Command {
         #[arg(long, short)]
         employee: String,
         /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Rank, calibrate against the forced distribution, roll up and pay: raw and calibrated grades.
+    Calibrate {
+        /// The scheme file (.json, .yaml or .yml) with a `population` section.
+        scheme: String,
+        /// Employees (as for `score`); records sharing an id are segments when the scheme prorates.
+        inputs: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = calibrate::CalibrateFormat::Table)]
+        format: calibrate::CalibrateFormat,
+        /// Language of the table.
         #[arg(long, default_value = "zh")]
         lang: String,
     },
@@ -188,6 +202,18 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                 eprintln!("{} scored, {failed} failed", outcomes.len() - failed);
             }
             Ok(u8::from(failed > 0))
+        }
+        Command::Calibrate { scheme, inputs, format, lang: tag } => {
+            let lang = lang(&tag)?;
+            let scheme = load_scheme(&scheme)?;
+            let entries = input::read_employees(&inputs)?;
+            let outcomes = output::score_with_progress(&scheme, &entries);
+            let population = scheme.calibrate(&outcomes).map_err(|e| Fail::data(e.to_string()))?;
+            calibrate::write(&mut stdout, &scheme, &population, format, lang).map_err(io_fail)?;
+            if !population.errors.is_empty() {
+                eprintln!("{} calibrated, {} failed", population.members.len(), population.errors.len());
+            }
+            Ok(u8::from(!population.errors.is_empty()))
         }
         Command::Diff { old, new, lang: tag, json } => {
             let lang = lang(&tag)?;

@@ -338,6 +338,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
         }
     }
 
+    cx.errors.extend(crate::population::validate(&scheme, &engine));
     if !cx.errors.is_empty() {
         return Err(SchemeErrors { errors: cx.errors });
     }

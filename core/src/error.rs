@@ -53,11 +53,13 @@ pub enum ErrorCode {
     Io,
     /// An internal failure that should never happen (a caught panic in a binding).
     Internal,
+    /// Forced-distribution quotas that cannot all hold (in every group, or in one group's head counts).
+    QuotaInfeasible,
 }
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::InvalidScheme,
         ErrorCode::DuplicateId,
         ErrorCode::WeightsMismatch,
@@ -78,6 +80,7 @@ impl ErrorCode {
         ErrorCode::ResultMismatch,
         ErrorCode::Io,
         ErrorCode::Internal,
+        ErrorCode::QuotaInfeasible,
     ];
 
     /// The stable snake_case string of this code.
@@ -103,6 +106,7 @@ impl ErrorCode {
             ErrorCode::ResultMismatch => "result_mismatch",
             ErrorCode::Io => "io_error",
             ErrorCode::Internal => "internal_error",
+            ErrorCode::QuotaInfeasible => "quota_infeasible",
         }
     }
 
@@ -136,6 +140,7 @@ impl ErrorCode {
             ErrorCode::ResultMismatch => "a result does not match its scheme or its inputs",
             ErrorCode::Io => "a file could not be read",
             ErrorCode::Internal => "an internal failure",
+            ErrorCode::QuotaInfeasible => "forced-distribution quotas cannot all hold",
         }
     }
 
@@ -148,7 +153,8 @@ impl ErrorCode {
             | ErrorCode::WeightsMismatch
             | ErrorCode::UnknownName
             | ErrorCode::ScriptCompile
-            | ErrorCode::DependencyCycle => ErrorKind::Scheme,
+            | ErrorCode::DependencyCycle
+            | ErrorCode::QuotaInfeasible => ErrorKind::Scheme,
             ErrorCode::MissingInput
             | ErrorCode::InvalidInput
             | ErrorCode::InvalidDocument
@@ -374,7 +380,8 @@ mod tests {
                 "weights_mismatch",
                 "unknown_name",
                 "script_compile",
-                "dependency_cycle"
+                "dependency_cycle",
+                "quota_infeasible"
             ]
         );
     }

@@ -31,6 +31,7 @@ pub mod hash;
 pub mod inputs;
 pub mod load;
 pub mod num;
+pub mod population;
 pub mod result;
 pub mod scheme;
 pub mod score;
@@ -44,6 +45,7 @@ pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 pub use explain::Lang;
 pub use inputs::Employee;
 pub use load::Format;
+pub use population::{Population, calibrate_json};
 pub use result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
 pub use rust_decimal::Decimal;
 

@@ -488,6 +488,9 @@ pub struct Scheme {
     /// Appeal rules (申诉), if employees may appeal their results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeals: Option<crate::appeal::AppealRules>,
+    /// Population rules: ranking, forced distribution, pay, proration and roll-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<crate::population::PopulationSpec>,
 }
 
 fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -177,6 +177,20 @@ impl Scheme {
         })
     }
 
+    /// Scores a batch and applies the scheme's `population` rules: ranks, raw and
+    /// calibrated grades with the reason for each move, roll-up and pay. Members come
+    /// in rank order; decimals are strings. Throws `SchemeError` (`quota_infeasible`)
+    /// when a group's head counts cannot hold.
+    #[napi(ts_args_type = "employees: readonly EmployeeInput[]", ts_return_type = "PopulationResult")]
+    pub fn calibrate<'env>(&self, env: &'env Env, employees: Unknown<'_>) -> Result<Unknown<'env>> {
+        guard(env, || {
+            let records = convert::read_batch(env, employees)?;
+            let outcomes = score_records(&self.inner, records);
+            let population = self.inner.calibrate_owned(outcomes)?;
+            convert::parse(env, population.to_json_string()).map_err(|e| napi_failure(&e))
+        })
+    }
+
     /// Scores a batch; one entry per employee in input order: the score card, or
     /// `{id, error}` for an employee that failed (the others are unaffected).
     #[napi(
@@ -304,6 +318,14 @@ impl<'task> ScopedTask<'task> for ScoreBatch {
 #[napi]
 pub fn score_json(env: Env, scheme_json: String, employees_json: String) -> Result<String> {
     guard(&env, || Ok(kaohe::score_json(&scheme_json, &employees_json)?))
+}
+
+/// Scores a JSON employees document with a JSON scheme, applies the scheme's
+/// `population` rules, and returns exactly the text `kaohe calibrate --format json`
+/// prints (without its final newline).
+#[napi]
+pub fn calibrate_json(env: Env, scheme_json: String, employees_json: String) -> Result<String> {
+    guard(&env, || Ok(kaohe::calibrate_json(&scheme_json, &employees_json)?))
 }
 
 /// One entry of the error catalogue.

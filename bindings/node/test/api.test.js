@@ -249,9 +249,10 @@ test('every example scores through scoreMany as through scoreJson', () => {
 
 test('errorCodes() is the catalogue', () => {
   const codes = errorCodes()
-  assert.equal(codes.length, 20)
+  assert.equal(codes.length, 21)
   assert.deepEqual(codes.filter((c) => c.scheme).map((c) => c.code), [
     'invalid_scheme', 'duplicate_id', 'weights_mismatch', 'unknown_name', 'script_compile', 'dependency_cycle',
+    'quota_infeasible',
   ])
   for (const c of codes) assert.ok(c.description.length > 0)
 })

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
-import kaoheDefault, { Scheme, scoreJson, errorCodes, KaoheError, SchemeError, InputError } from 'kaohe'
+import kaoheDefault, { Scheme, scoreJson, calibrateJson, errorCodes, KaoheError, SchemeError, InputError } from 'kaohe'
 import * as relative from '../index.mjs'
 
 const require = createRequire(import.meta.url)
@@ -17,7 +17,8 @@ test('ESM named imports work and are the CommonJS objects', () => {
   assert.equal(kaoheDefault, cjs)
   assert.equal(relative.Scheme, Scheme)
   assert.equal(typeof scoreJson, 'function')
-  assert.equal(errorCodes().length, 20)
+  assert.equal(calibrateJson, cjs.calibrateJson)
+  assert.equal(errorCodes().length, 21)
 })
 
 test('ESM: score, and errors are instances across module systems', async () => {

@@ -212,6 +212,32 @@ impl PyScheme {
         })
     }
 
+    /// Scores a batch and applies the scheme's `population` rules: ranks, raw and
+    /// calibrated grades with the reason for each move, roll-up and pay. Returns the
+    /// result as a dict in the JSON shape of `calibrate_json` (decimals as strings).
+    /// Raises `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold.
+    fn calibrate<'py>(&self, py: Python<'py>, employees: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let mut entries = Vec::new();
+            for (i, item) in employees.try_iter()?.enumerate() {
+                let item = item?;
+                entries.push(match to_value(&item) {
+                    Ok(v) => kaohe::score::record(i, v),
+                    Err(e) => Err(kaohe::EmployeeError {
+                        id: record_id(&item),
+                        error: e.into_error(ErrorCode::InvalidInput, &format!("employees[{i}]")),
+                    }),
+                });
+            }
+            let scheme = &self.inner;
+            let population = py
+                .detach(move || scheme.calibrate_owned(scheme.score_entries_par(&entries)))
+                .map_err(|e| to_pyerr(py, &e))?;
+            let v = serde_json::to_value(&population).map_err(|e| to_pyerr(py, &internal(e.to_string())))?;
+            to_py(py, &v)
+        })
+    }
+
     /// Explains a score card in words (`lang` is `"zh"` or `"en"`).
     #[pyo3(signature = (card, lang = "zh"))]
     fn explain(&self, py: Python<'_>, card: &Bound<'_, PyScoreCard>, lang: &str) -> PyResult<String> {
@@ -290,6 +316,14 @@ impl PyScheme {
         let from_json = slf.get_type().getattr("from_json")?;
         PyTuple::new(py, [from_json, PyTuple::new(py, [json])?.into_any()])
     }
+}
+
+/// Scores a JSON employees document with a JSON scheme, applies the scheme's
+/// `population` rules and returns exactly the text `kaohe calibrate --format json`
+/// prints, without its final newline.
+#[pyfunction]
+fn calibrate_json(py: Python<'_>, scheme_json: String, employees_json: String) -> PyResult<String> {
+    guard(py, || py.detach(|| kaohe::calibrate_json(&scheme_json, &employees_json)).map_err(|e| core_to_pyerr(py, &e)))
 }
 
 /// Scores a JSON employees document (array or JSON Lines) with a JSON scheme and
@@ -371,6 +405,7 @@ fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySchemeRef>()?;
     m.add_class::<PyEmployeeError>()?;
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate_json, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_core_timings, m)?)?;
     let codes = PyDict::new(m.py());

@@ -51,7 +51,7 @@ pub enum KaoheError {
     /// stops at the first); `code`, `message`, `path`, `line`, `column` repeat the first.
     SchemeError {
         /// Code of the first problem (`invalid_scheme`, `duplicate_id`, `weights_mismatch`,
-        /// `unknown_name`, `script_compile`, `dependency_cycle`).
+        /// `unknown_name`, `script_compile`, `dependency_cycle`, `quota_infeasible`).
         code: String,
         /// Message of the first problem.
         message: String,

@@ -7,6 +7,8 @@
 //!   `scoreEmployeeJson(json)`, `scoreMany(employees)`, `scoreManyJson(json)`,
 //!   `scoreRows(headers, rows)`, `scoreToJson(json)`, `explain(card, lang)`;
 //! - [`score_json`]: exactly the text `kaohe score --format json` prints;
+//! - [`calibrate_json`] and `Scheme.calibrateToJson(json)`: population results (ranks,
+//!   raw and calibrated grades, pay) as the JSON `kaohe calibrate --format json` prints;
 //! - one error type, [`KaoheError`] (`KaoheException` in Kotlin);
 //! - decimals cross as text and surface as `java.math.BigDecimal` / `Foundation.Decimal`.
 //!
@@ -143,6 +145,21 @@ impl Scheme {
         })
     }
 
+    /// Scores an employees document, applies the scheme's `population` rules (ranks,
+    /// raw and calibrated grades with the reason for each move, roll-up, pay) and returns
+    /// the result as the JSON text `kaohe calibrate --format json` prints. Throws a scheme
+    /// error (`quota_infeasible`) when a group's head counts cannot hold.
+    pub fn calibrate_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
+        guard(|| {
+            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| kaohe::score::record(i, v))
+                .collect();
+            Ok(self.0.calibrate_owned(self.0.score_entries_par(&entries))?.to_json_string())
+        })
+    }
+
     /// Scores an employees document and returns the result JSON text in the contract's
     /// shape (as `kaohe score --format json` prints it), reusing this compiled scheme.
     pub fn score_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
@@ -187,6 +204,14 @@ impl Scheme {
 #[uniffi::export]
 pub fn score_json(scheme_json: String, employees_json: String) -> Result<String, KaoheError> {
     guard(|| Ok(kaohe::score_json(&scheme_json, &employees_json)?))
+}
+
+/// Scores a JSON employees document with a JSON scheme, applies the scheme's
+/// `population` rules and returns exactly the text `kaohe calibrate --format json`
+/// prints (without its final newline).
+#[uniffi::export]
+pub fn calibrate_json(scheme_json: String, employees_json: String) -> Result<String, KaoheError> {
+    guard(|| Ok(kaohe::calibrate_json(&scheme_json, &employees_json)?))
 }
 
 /// Reads a language tag (`zh`, `zh-CN`, `en`, `en-US`…); anything else is null.

@@ -94,3 +94,14 @@ new Scheme('x')
 
 console.log(id, ids, noId, score, grade, coefficient, wrong, n, points, wrong2, explicit, either, either2, status, applied, hash,
   manyNumbers, words, weights, native, text, codes)
+
+// Population results: ranks, raw and calibrated grades, pay.
+const population: kaohe.PopulationResult = scheme.calibrate([employee])
+const first: kaohe.PopulationMember | undefined = population.members[0]
+const calibrated: string | null = first ? first.grade : null
+const raw: string | null = first ? first.raw_grade : null
+const why: string[] = (first?.moves ?? []).map((m) => `${m.from}->${m.to} ${m.bound} ${m.limit}`)
+const popText: string = kaohe.calibrateJson('{}', '[]')
+// @ts-expect-error rank is a number
+const badRank: string = population.members[0].rank
+console.log(calibrated, raw, why, popText, badRank)

@@ -12,7 +12,9 @@ once and scores employees with exact decimal arithmetic::
     card.explain("en")  # where the score came from, in words
 
 ``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
-pandas or polars DataFrame. Failures raise ``KaoheError`` subclasses carrying the core's
+pandas or polars DataFrame. ``scheme.calibrate(records)`` ranks the population and applies
+its forced distribution, roll-up and pay; ``calibration_rows(result)`` flattens the result
+for ``pandas.DataFrame``. Failures raise ``KaoheError`` subclasses carrying the core's
 error ``code``.
 """
 
@@ -26,8 +28,10 @@ from ._kaohe import (
     SchemeRef,
     ScoreCard,
     __version__,
+    calibrate_json,
     score_json,
 )
+from ._population import calibration_rows
 
 __all__ = [
     "ERROR_CODES",
@@ -42,5 +46,7 @@ __all__ = [
     "ScoreCard",
     "ScriptError",
     "__version__",
+    "calibrate_json",
+    "calibration_rows",
     "score_json",
 ]

@@ -75,7 +75,7 @@ class SchemeError(KaoheError):
     stops at the first); ``code``, ``message``, ``path``… are those of the first.
 
     Codes: ``invalid_scheme``, ``duplicate_id``, ``weights_mismatch``, ``unknown_name``,
-    ``script_compile``, ``dependency_cycle``.
+    ``script_compile``, ``dependency_cycle``, ``quota_infeasible``.
     """
 
     errors: List[KaoheError]

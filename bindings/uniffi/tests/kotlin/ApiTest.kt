@@ -171,9 +171,10 @@ class ApiTest {
     @Test
     fun errorCodeCatalogue() {
         val codes = errorCodes()
-        assertEquals(20, codes.size)
+        assertEquals(21, codes.size)
         val byCode = codes.associateBy { it.code }
         assertTrue(byCode.getValue("weights_mismatch").isSchemeError)
+        assertTrue(byCode.getValue("quota_infeasible").isSchemeError)
         assertTrue(!byCode.getValue("missing_input").isSchemeError)
         assertNotNull(byCode["internal_error"])
         assertTrue(codes.all { it.description.isNotEmpty() })

@@ -1,0 +1,296 @@
+//! Forced distribution: head counts from shares, then the fewest moves by rank.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::groups::Groups;
+use super::spec::{DistributionSpec, QuotaRounding};
+use super::{Bound, DistributionGroup, Move, QuotaCount, Work};
+use crate::compile::CompiledScheme;
+use crate::error::{ErrorCode, KaoheError};
+
+/// A quota resolved against the scheme's grades: a run `lo..=hi` of grade indices.
+struct Q {
+    lo: usize,
+    hi: usize,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+}
+
+fn floor_u32(d: Decimal) -> u32 {
+    d.floor().to_u32().unwrap_or(0)
+}
+
+/// Head counts of one family of shares (all the max bounds, or all the min bounds)
+/// in a group of `n`, by `rounding`. `None` where a quota has no bound in the family.
+pub(crate) fn head_counts(n: u32, shares: &[Option<Decimal>], rounding: QuotaRounding) -> Vec<Option<u32>> {
+    let nd = Decimal::from(n);
+    let exact: Vec<Option<Decimal>> = shares.iter().map(|s| s.map(|s| nd * s)).collect();
+    match rounding {
+        QuotaRounding::Floor => exact.iter().map(|e| e.map(floor_u32)).collect(),
+        QuotaRounding::Ceiling => exact.iter().map(|e| e.map(|e| floor_u32(e.ceil()))).collect(),
+        QuotaRounding::HalfUp => exact
+            .iter()
+            .map(|e| {
+                e.map(|e| floor_u32(e.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)))
+            })
+            .collect(),
+        QuotaRounding::LargestRemainder => {
+            // Hamilton: the bounds and an implied "everyone else" share apportion n seats.
+            let total: Decimal = exact.iter().flatten().sum();
+            let rest = (nd - total).max(Decimal::ZERO);
+            let mut seats: Vec<Option<u32>> = exact.iter().map(|e| e.map(floor_u32)).collect();
+            let given: u32 = seats.iter().flatten().sum::<u32>() + floor_u32(rest);
+            let mut left = n.saturating_sub(given);
+            // (remainder, order): bounds in quota order, then the rest last.
+            let mut rems: Vec<(Decimal, usize)> =
+                exact.iter().enumerate().filter_map(|(i, e)| e.map(|e| (e - e.floor(), i))).collect();
+            rems.push((rest - rest.floor(), usize::MAX));
+            rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (r, i) in rems {
+                if left == 0 || r.is_zero() {
+                    break;
+                }
+                if let Some(Some(s)) = seats.get_mut(i) {
+                    *s += 1;
+                }
+                left -= 1;
+            }
+            seats
+        }
+    }
+}
+
+fn resolve(scheme: &CompiledScheme, d: &DistributionSpec) -> Vec<Q> {
+    let grades = &scheme.inner.grades;
+    d.quotas
+        .iter()
+        .map(|q| {
+            let pos: Vec<usize> = q.grades.iter().filter_map(|g| grades.iter().position(|b| &b.grade == g)).collect();
+            Q {
+                lo: pos.iter().copied().min().unwrap_or(0),
+                hi: pos.iter().copied().max().unwrap_or(0),
+                min: q.min.map(|m| m.0),
+                max: q.max.map(|m| m.0),
+            }
+        })
+        .collect()
+}
+
+fn group_label(by: &[String], path: &[String]) -> String {
+    if by.is_empty() {
+        return "the whole population".to_owned();
+    }
+    let parts: Vec<String> = by.iter().zip(path).map(|(a, v)| format!("{a}={v}")).collect();
+    format!("group {}", parts.join(", "))
+}
+
+/// Calibrates grades group by group. Members are moved in `work`; the group results
+/// come back in first-appearance order of the groups.
+pub(crate) fn calibrate(
+    scheme: &CompiledScheme,
+    d: &DistributionSpec,
+    work: &mut [Work],
+    order: &[usize],
+    groups: &Groups,
+) -> Result<Vec<DistributionGroup>, KaoheError> {
+    let quotas = resolve(scheme, d);
+    let names: Vec<Vec<String>> = d.quotas.iter().map(|q| q.grades.clone()).collect();
+    let grade_names: Vec<String> = scheme.inner.grades.iter().map(|g| g.grade.clone()).collect();
+    let n_grades = grade_names.len();
+    let (keys, paths) = (&groups.keys, &groups.paths);
+    // Members of each group in rank order (only those with a grade count).
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
+    for &i in order {
+        if work[i].grade.is_some() {
+            members[keys[i] as usize].push(i);
+        }
+    }
+    let min_size = d.min_group_size.unwrap_or(1);
+    let covers_all = {
+        let mut covered = vec![false; n_grades];
+        for q in &quotas {
+            for c in covered.iter_mut().take(q.hi + 1).skip(q.lo) {
+                *c = true;
+            }
+        }
+        covered.iter().all(|c| *c)
+    };
+    let mut out = Vec::with_capacity(paths.len());
+    for (gi, group) in members.iter().enumerate() {
+        let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
+        if size < min_size || group.is_empty() {
+            out.push(DistributionGroup {
+                group: paths[gi].to_vec(),
+                size,
+                applied: false,
+                quotas: Vec::new(),
+                moved: 0,
+            });
+            continue;
+        }
+        let maxes = head_counts(size, &quotas.iter().map(|q| q.max).collect::<Vec<_>>(), d.rounding);
+        let mins = head_counts(size, &quotas.iter().map(|q| q.min).collect::<Vec<_>>(), d.rounding);
+        let label = || group_label(&d.group_by, &paths[gi]);
+        let infeasible = |why: String| {
+            KaoheError::new(
+                ErrorCode::QuotaInfeasible,
+                format!("in {} ({size} graded members) the quotas cannot all hold: {why}", label()),
+            )
+            .at("population.distribution.quotas")
+        };
+        // Feasibility of the head counts.
+        for (qi, (lo, hi)) in mins.iter().zip(&maxes).enumerate() {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                if lo > hi {
+                    return Err(infeasible(format!("quotas[{qi}] needs at least {lo} but at most {hi}")));
+                }
+            }
+        }
+        let sum_min: u32 = mins.iter().flatten().sum();
+        if sum_min > size {
+            return Err(infeasible(format!("the mins need {sum_min} people")));
+        }
+        if covers_all && maxes.iter().all(Option::is_some) {
+            let sum_max: u32 = maxes.iter().flatten().sum();
+            if sum_max < size {
+                return Err(infeasible(format!("the maxes leave room for only {sum_max} people")));
+            }
+        }
+        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(work, group, q)).collect();
+        let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
+        let mut moved = 0u32;
+        let mut record = |w: &mut Work, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
+            let from = w.grade.unwrap_or(0);
+            w.moves.push(Move {
+                from: grade_names[from].clone(),
+                to: grade_names[to].clone(),
+                quota: qi,
+                grades: names[qi].clone(),
+                bound,
+                limit,
+                group_rank: rank_in_group(pos),
+                group_size: size,
+            });
+            w.grade = Some(to);
+            moved += 1;
+        };
+        // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
+        // (above it when the run ends at the lowest grade).
+        let mut by_lo: Vec<usize> = (0..quotas.len()).collect();
+        by_lo.sort_by_key(|&q| quotas[q].lo);
+        for &qi in &by_lo {
+            let Some(limit) = maxes[qi] else { continue };
+            let q = &quotas[qi];
+            let mut excess = count(work, group, q).saturating_sub(limit);
+            if excess == 0 {
+                continue;
+            }
+            if q.hi + 1 < n_grades {
+                for (pos, &i) in group.iter().enumerate().rev() {
+                    if excess == 0 {
+                        break;
+                    }
+                    if in_run(&work[i], q) {
+                        record(&mut work[i], q.hi + 1, qi, Bound::Max, limit, pos);
+                        excess -= 1;
+                    }
+                }
+            } else if q.lo > 0 {
+                for (pos, &i) in group.iter().enumerate() {
+                    if excess == 0 {
+                        break;
+                    }
+                    if in_run(&work[i], q) {
+                        record(&mut work[i], q.lo - 1, qi, Bound::Max, limit, pos);
+                        excess -= 1;
+                    }
+                }
+            }
+        }
+        // Pass 2, lowest quota first: too few → the lowest-ranked above the run come down
+        // to its best grade; if that is not enough, the best-ranked below go up to its worst.
+        let mut by_hi: Vec<usize> = (0..quotas.len()).collect();
+        by_hi.sort_by_key(|&q| std::cmp::Reverse(quotas[q].hi));
+        for &qi in &by_hi {
+            let Some(limit) = mins[qi] else { continue };
+            let q = &quotas[qi];
+            let mut short = limit.saturating_sub(count(work, group, q));
+            for (pos, &i) in group.iter().enumerate().rev() {
+                if short == 0 {
+                    break;
+                }
+                if work[i].grade.is_some_and(|g| g < q.lo) {
+                    record(&mut work[i], q.lo, qi, Bound::Min, limit, pos);
+                    short -= 1;
+                }
+            }
+            for (pos, &i) in group.iter().enumerate() {
+                if short == 0 {
+                    break;
+                }
+                if work[i].grade.is_some_and(|g| g > q.hi) {
+                    record(&mut work[i], q.hi, qi, Bound::Min, limit, pos);
+                    short -= 1;
+                }
+            }
+        }
+        let mut counts = Vec::with_capacity(quotas.len());
+        for (qi, q) in quotas.iter().enumerate() {
+            let c = count(work, group, q);
+            if mins[qi].is_some_and(|m| c < m) || maxes[qi].is_some_and(|m| c > m) {
+                return Err(infeasible(format!(
+                    "after moving by rank, quotas[{qi}] holds {c} (min {:?}, max {:?})",
+                    mins[qi], maxes[qi]
+                )));
+            }
+            counts.push(QuotaCount {
+                quota: qi,
+                grades: names[qi].clone(),
+                min: mins[qi],
+                max: maxes[qi],
+                raw: raw_counts[qi],
+                calibrated: c,
+            });
+        }
+        out.push(DistributionGroup { group: paths[gi].to_vec(), size, applied: true, quotas: counts, moved });
+    }
+    Ok(out)
+}
+
+fn in_run(w: &Work, q: &Q) -> bool {
+    w.grade.is_some_and(|g| g >= q.lo && g <= q.hi)
+}
+
+fn count(work: &[Work], group: &[usize], q: &Q) -> u32 {
+    u32::try_from(group.iter().filter(|&&i| in_run(&work[i], q)).count()).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn largest_remainder_apportions_with_the_rest() {
+        // n = 7: S 0.7, A 1.4, rest 4.9 → floors 0, 1, 4; two seats: rest (.9), S (.7).
+        assert_eq!(head_counts(7, &[d("0.1"), d("0.2")], QuotaRounding::LargestRemainder), [Some(1), Some(1)]);
+        // n = 4, 0.1 → 0.4 vs rest 3.6: the rest wins the seat.
+        assert_eq!(head_counts(4, &[d("0.1")], QuotaRounding::LargestRemainder), [Some(0)]);
+        // Equal remainders: the bound listed first wins, the rest last. n = 2, 0.25 → .5 vs 1.5.
+        assert_eq!(head_counts(2, &[d("0.25")], QuotaRounding::LargestRemainder), [Some(1)]);
+        assert_eq!(head_counts(7, &[None, d("0.1")], QuotaRounding::LargestRemainder), [None, Some(1)]);
+    }
+
+    #[test]
+    fn per_bound_roundings() {
+        assert_eq!(head_counts(15, &[d("0.1")], QuotaRounding::HalfUp), [Some(2)]);
+        assert_eq!(head_counts(15, &[d("0.1")], QuotaRounding::Floor), [Some(1)]);
+        assert_eq!(head_counts(11, &[d("0.1")], QuotaRounding::Ceiling), [Some(2)]);
+        assert_eq!(head_counts(10, &[d("0.1")], QuotaRounding::Ceiling), [Some(1)]);
+    }
+}

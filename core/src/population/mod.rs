@@ -1,0 +1,410 @@
+//! Population results: ranking, forced distribution (强制分布), pay, proration and roll-up.
+//!
+//! Pure functions over scored results (each [`ScoreCard`] carries the employee's
+//! attributes) and the scheme's `population` section ([`PopulationSpec`]). The rules
+//! are documented in `spec/README.md` ("Population results") and replayed from
+//! `spec/vectors/population/`.
+//!
+//! ```
+//! let scheme = kaohe::Scheme::from_json(r#"{
+//!   "id": "demo", "version": "1", "name": "Demo",
+//!   "inputs": {"kpi": {"type": "number"}},
+//!   "indicators": [{"id": "kpi", "name": "KPI", "weight": 100, "value": "kpi",
+//!                   "scoring": {"type": "ratio", "target": 100, "cap": 2}}],
+//!   "grades": [{"grade": "S", "min": 90}, {"grade": "A", "min": 80}, {"grade": "B"}],
+//!   "population": {"distribution": {"quotas": [{"grades": ["S"], "max": 0.4}]}}
+//! }"#).unwrap();
+//! let employees = kaohe::parse_employees(r#"[{"id": "a", "values": {"kpi": 95}},
+//!   {"id": "b", "values": {"kpi": 92}}, {"id": "c", "values": {"kpi": 91}}]"#).unwrap();
+//! let population = scheme.calibrate(&scheme.score_entries(&employees)).unwrap();
+//! let grades: Vec<_> = population.members.iter().map(|m| m.grade.as_deref().unwrap()).collect();
+//! assert_eq!(grades, ["S", "A", "A"]); // 1.2 S seats: 1 by largest remainder, so b moves down
+//! ```
+
+mod distribution;
+mod groups;
+mod pay;
+mod prorate;
+mod rank;
+mod rollup;
+mod spec;
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+pub use groups::GroupPath;
+pub(crate) use spec::validate;
+pub use spec::{
+    DistributionSpec, MeritSpec, PaySpec, PopulationSpec, ProrationSpec, Quota, QuotaRounding, RollupMethod, RollupSpec,
+};
+
+use crate::compile::CompiledScheme;
+use crate::error::{Error, KaoheError};
+use crate::result::{EmployeeError, Outcome, SchemeRef, ScoreCard};
+
+fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+/// A rank within one level of `population.group_by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupRank {
+    /// The attribute of this level.
+    pub by: Arc<str>,
+    /// The group's path down to this level (values of the attributes, outermost first).
+    pub group: GroupPath,
+    /// 1-based position in the group.
+    pub rank: u32,
+    /// Members of the group.
+    pub of: u32,
+    /// Percent rank: 100 × (of − rank) / (of − 1), 2 places (100 for a group of one).
+    #[serde(serialize_with = "dec")]
+    pub percentile: Decimal,
+}
+
+/// Which side of a quota moved an employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// Too many held the quota's grades.
+    Max,
+    /// Too few held the quota's grades.
+    Min,
+}
+
+/// One move made by the forced distribution, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// Grade before the move.
+    pub from: String,
+    /// Grade after the move.
+    pub to: String,
+    /// Index of the quota in `population.distribution.quotas`.
+    pub quota: usize,
+    /// The quota's grades.
+    pub grades: Vec<String>,
+    /// Which bound forced the move.
+    pub bound: Bound,
+    /// The bound as a head count in this group.
+    pub limit: u32,
+    /// The employee's rank within the distribution group.
+    pub group_rank: u32,
+    /// Graded members of the distribution group.
+    pub group_size: u32,
+}
+
+/// One segment of a prorated employee.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segment {
+    /// First day counted (clipped to the cycle).
+    pub from: String,
+    /// Last day counted (clipped to the cycle).
+    pub to: String,
+    /// Calendar days counted (0 when the segment lies outside the cycle).
+    pub days: u32,
+    /// The segment's score.
+    #[serde(serialize_with = "dec")]
+    pub score: Decimal,
+    /// The segment's grade.
+    pub grade: Option<String>,
+    /// The segment's attributes (its department…).
+    #[serde(skip_serializing_if = "crate::result::no_attributes")]
+    pub attributes: Arc<Map<String, Value>>,
+    /// The scheme the segment was scored with.
+    pub scheme: Arc<SchemeRef>,
+}
+
+/// Pay of one employee.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Pay {
+    /// The pay base (绩效基数).
+    #[serde(serialize_with = "opt_dec")]
+    pub base: Option<Decimal>,
+    /// The calibrated grade's coefficient (个人系数).
+    #[serde(serialize_with = "opt_dec")]
+    pub grade_coefficient: Option<Decimal>,
+    /// The department coefficient (部门系数), 1 when the scheme has none.
+    #[serde(serialize_with = "opt_dec")]
+    pub department_coefficient: Option<Decimal>,
+    /// Days worked / days in the cycle, when prorated.
+    #[serde(serialize_with = "opt_dec")]
+    pub proration: Option<Decimal>,
+    /// base × grade coefficient × department coefficient × proration, rounded to the currency places.
+    #[serde(serialize_with = "opt_dec")]
+    pub performance_pay: Option<Decimal>,
+    /// Share of the bonus pool, when the scheme has one.
+    #[serde(serialize_with = "opt_dec")]
+    pub bonus: Option<Decimal>,
+    /// salary / midpoint, 4 places (the band is chosen from the exact ratio).
+    #[serde(serialize_with = "opt_dec")]
+    pub compa_ratio: Option<Decimal>,
+    /// The merit raise rate from the matrix.
+    #[serde(serialize_with = "opt_dec")]
+    pub raise: Option<Decimal>,
+    /// salary × raise, rounded to the currency places.
+    #[serde(serialize_with = "opt_dec")]
+    pub raise_amount: Option<Decimal>,
+    /// What kept a pay figure from being computed (a missing attribute…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<KaoheError>,
+}
+
+/// One employee's population result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// Employee id.
+    pub id: String,
+    /// Values of `population.group_by`, outermost first (shared by the group's members).
+    pub group: GroupPath,
+    /// The score (days-weighted when prorated).
+    #[serde(serialize_with = "dec")]
+    pub score: Decimal,
+    /// 1-based position in the whole population.
+    pub rank: u32,
+    /// Size of the population.
+    pub of: u32,
+    /// Percent rank in the whole population (see [`GroupRank::percentile`]).
+    #[serde(serialize_with = "dec")]
+    pub percentile: Decimal,
+    /// Ranks within each level of `population.group_by`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group_ranks: Vec<GroupRank>,
+    /// The grade the score gave.
+    pub raw_grade: Option<Arc<str>>,
+    /// The grade after the forced distribution.
+    pub grade: Option<Arc<str>>,
+    /// The calibrated grade's coefficient.
+    #[serde(serialize_with = "opt_dec")]
+    pub coefficient: Option<Decimal>,
+    /// Why the grade moved (empty when it did not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+    /// Calendar days counted in the cycle, when prorated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// The segments combined, when prorated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<Segment>,
+    /// Pay, when the scheme has a `pay` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay: Option<Pay>,
+    /// The employee's attributes (of the last segment when prorated).
+    #[serde(skip_serializing_if = "crate::result::no_attributes")]
+    pub attributes: Arc<Map<String, Value>>,
+}
+
+/// A quota's head counts in one group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaCount {
+    /// Index in `population.distribution.quotas`.
+    pub quota: usize,
+    /// The quota's grades.
+    pub grades: Vec<String>,
+    /// Lowest head count (absent: no min).
+    pub min: Option<u32>,
+    /// Highest head count (absent: no max).
+    pub max: Option<u32>,
+    /// Members holding the grades before calibration.
+    pub raw: u32,
+    /// Members holding the grades after calibration.
+    pub calibrated: u32,
+}
+
+/// One group of the forced distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistributionGroup {
+    /// Values of `distribution.group_by`.
+    pub group: Vec<String>,
+    /// Graded members.
+    pub size: u32,
+    /// Whether the quotas applied (size ≥ `min_group_size`).
+    pub applied: bool,
+    /// Head counts per quota (empty when not applied).
+    pub quotas: Vec<QuotaCount>,
+    /// Moves made (an employee moved twice counts twice).
+    pub moved: u32,
+}
+
+/// One group's roll-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RollupGroup {
+    /// Values of `rollup.group_by`.
+    pub group: Vec<String>,
+    /// Members.
+    pub size: u32,
+    /// Plain mean of the members' scores, shown to 4 places (the score uses the exact mean).
+    #[serde(serialize_with = "dec")]
+    pub mean: Decimal,
+    /// Weighted mean, 4 places (when a weight attribute is set and the weights are not all zero).
+    #[serde(serialize_with = "opt_dec")]
+    pub weighted_mean: Option<Decimal>,
+    /// The group's score, rounded like scores.
+    #[serde(serialize_with = "opt_dec")]
+    pub score: Option<Decimal>,
+    /// The coefficient fed back to members, 4 places.
+    #[serde(serialize_with = "opt_dec")]
+    pub coefficient: Option<Decimal>,
+    /// What kept the score or coefficient from being computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<KaoheError>,
+}
+
+/// The bonus pool, split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PoolSummary {
+    /// The pool.
+    #[serde(serialize_with = "dec")]
+    pub amount: Decimal,
+    /// What was handed out (equal to the pool unless nobody had a share).
+    #[serde(serialize_with = "dec")]
+    pub allocated: Decimal,
+    /// Smallest currency units handed out by largest remainder after rounding every share down.
+    pub remainder_units: u64,
+}
+
+/// The population result: every member in rank order, and the group results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Population {
+    /// The scheme whose population rules were applied.
+    pub scheme: Arc<SchemeRef>,
+    /// Members, best rank first.
+    pub members: Vec<Member>,
+    /// Forced-distribution groups (empty without a distribution).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub distribution: Vec<DistributionGroup>,
+    /// Roll-up groups (empty without a roll-up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollup: Vec<RollupGroup>,
+    /// The bonus pool, when the scheme has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolSummary>,
+    /// Employees left out (scoring failed, or their segments could not be combined).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<EmployeeError>,
+}
+
+impl Population {
+    /// The member with this id.
+    pub fn member(&self, id: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.id == id)
+    }
+
+    /// The result as pretty JSON text (two-space indent, no final newline).
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// An attribute read as an exact decimal (a JSON number or a string spelling one).
+pub(crate) fn attr_decimal(attrs: &Map<String, Value>, name: &str) -> Option<Decimal> {
+    attrs.get(name).and_then(crate::num::decimal_from_json)
+}
+
+/// A member while the population is being worked out.
+pub(crate) struct Work {
+    pub card: ScoreCard,
+    pub days: Option<u32>,
+    pub segments: Vec<Segment>,
+    /// Grade index in the scheme's `grades`, raw then calibrated.
+    pub raw: Option<usize>,
+    pub grade: Option<usize>,
+    pub moves: Vec<Move>,
+}
+
+impl CompiledScheme {
+    /// Applies the scheme's `population` rules to a scored batch: combines segments,
+    /// ranks, calibrates grades against the quotas, rolls up and computes pay.
+    /// Employees whose scoring failed are listed in [`Population::errors`]. Fails only
+    /// when a group's head counts make the quotas infeasible (`quota_infeasible`).
+    /// Copies the cards; [`CompiledScheme::calibrate_owned`] takes them over instead.
+    pub fn calibrate(&self, outcomes: &[Outcome]) -> Result<Population, KaoheError> {
+        self.calibrate_owned(outcomes.to_vec())
+    }
+
+    /// [`CompiledScheme::calibrate`], taking the outcomes over (no copy of the cards).
+    pub fn calibrate_owned(&self, outcomes: Vec<Outcome>) -> Result<Population, KaoheError> {
+        let spec = self.inner.scheme.population.clone().unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut cards = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            match o {
+                Ok(c) => cards.push(c),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut work = prorate::combine(self, &spec, cards, &mut errors);
+        let mut cache = groups::GroupCache::default();
+        let order = rank::order(&work, &spec.tie_breakers);
+        let mut ranks = rank::ranks(&work, &order, &spec.group_by, &mut cache);
+        let distribution = match &spec.distribution {
+            Some(d) => {
+                let g = cache.get(&work, &d.group_by);
+                distribution::calibrate(self, d, &mut work, &order, &g)?
+            }
+            None => Vec::new(),
+        };
+        let (rollup, dept_coefficients) = match &spec.rollup {
+            Some(r) => rollup::roll_up(self, r, &work, &cache.get(&work, &r.group_by)),
+            None => (Vec::new(), Vec::new()),
+        };
+        let (mut pays, pool) = match &spec.pay {
+            Some(p) => {
+                let (pays, pool) = pay::pay(self, p, spec.proration.as_ref(), &work, &order, &dept_coefficients);
+                (Some(pays), pool)
+            }
+            None => (None, None),
+        };
+        let member_groups = cache.get(&work, &spec.group_by);
+        let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
+        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
+        let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
+        let mut members = Vec::with_capacity(work.len());
+        // In rank order, taking each member's parts out of the working vectors (no copies).
+        for &i in &order {
+            let w = &mut work[i];
+            let r = &mut ranks[i];
+            let card = &mut w.card;
+            members.push(Member {
+                id: std::mem::take(&mut card.id),
+                group: member_groups.paths[member_groups.keys[i] as usize].clone(),
+                score: card.score,
+                rank: r.rank,
+                of: n,
+                percentile: r.percentile,
+                group_ranks: std::mem::take(&mut r.groups),
+                raw_grade: w.raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                grade: w.grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                coefficient: match w.grade {
+                    Some(g) => coefficients[g],
+                    None => card.coefficient,
+                },
+                moves: std::mem::take(&mut w.moves),
+                days: w.days,
+                segments: std::mem::take(&mut w.segments),
+                pay: pays.as_mut().map(|p| std::mem::take(&mut p[i])),
+                attributes: card.attributes.clone(),
+            });
+        }
+        Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
+    }
+}
+
+/// Scores a JSON employees document with a JSON scheme, applies the population rules,
+/// and returns exactly the text `kaohe calibrate --format json` prints (without its
+/// final newline). Every binding exposes this.
+pub fn calibrate_json(scheme_json: &str, employees_json: &str) -> Result<String, Error> {
+    let scheme = CompiledScheme::from_json(scheme_json)?;
+    let records = crate::parse_records(employees_json)?;
+    let outcomes = scheme.score_values(records);
+    Ok(scheme.calibrate_owned(outcomes)?.to_json_string())
+}
