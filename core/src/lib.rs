@@ -20,6 +20,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod analytics;
 pub mod audit;
 pub mod calendar;
 pub mod compile;
@@ -36,6 +37,7 @@ pub mod score;
 pub(crate) mod script;
 pub mod table;
 pub mod value;
+pub mod whatif;
 
 pub use compile::CompiledScheme;
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
