@@ -31,6 +31,7 @@ pub mod hash;
 pub mod inputs;
 pub mod load;
 pub mod num;
+pub mod report;
 pub mod result;
 pub mod scheme;
 pub mod score;
