@@ -8,4 +8,5 @@ scripts/test-rust.sh
 bindings/python/test.sh
 bindings/node/test.sh
 bindings/uniffi/test.sh
+scripts/test-report.sh
 echo "all test suites passed"

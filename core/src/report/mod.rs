@@ -247,7 +247,7 @@ fn distribution_section(h: &mut String, t: &T, a: &Analysis) {
     }
     let top =
         series.iter().flat_map(|s| s.values.iter().copied()).chain(markers.iter().map(|m| m.value)).fold(0.0, f64::max);
-    let top = ((top / 10.0).ceil() * 10.0).clamp(10.0, 100.0);
+    let top = ((top / 20.0).ceil() * 20.0).clamp(20.0, 100.0);
     let _ = write!(
         h,
         r#"<section id="distribution"><h2>{}</h2><p class="note">{} {}</p><div class="scroll">{}</div>"#,
@@ -283,18 +283,18 @@ fn distribution_section(h: &mut String, t: &T, a: &Analysis) {
     }
     h.push_str("</tbody></table></div>");
     if !d.quotas.is_empty() {
-        table_head(
-            h,
-            &[
-                (t.s("配额", "quota"), false),
-                (t.s("等级", "grades"), false),
-                (t.s("范围", "range"), false),
-                (t.s("原始", "raw"), true),
-                (t.s("状态", "status"), false),
-                (t.s("校准后", "calibrated"), true),
-                (t.s("状态", "status"), false),
-            ],
-        );
+        let mut cols = vec![
+            (t.s("配额", "quota"), false),
+            (t.s("等级", "grades"), false),
+            (t.s("范围", "range"), false),
+            (t.s("原始", "raw"), true),
+            (t.s("状态", "status"), false),
+        ];
+        if has_cal {
+            cols.push((t.s("校准后", "calibrated"), true));
+            cols.push((t.s("状态", "status"), false));
+        }
+        table_head(h, &cols);
         for q in &d.quotas {
             let range = format!(
                 "{} – {}",
@@ -316,7 +316,8 @@ fn distribution_section(h: &mut String, t: &T, a: &Analysis) {
                     let (cc, cw) = status_word(t, st);
                     let _ = write!(h, r#"<td class="n">{c} ({})</td><td class="{cc}">{cw}</td></tr>"#, pct(s));
                 }
-                _ => h.push_str("<td class=\"n\">—</td><td>—</td></tr>"),
+                _ if has_cal => h.push_str("<td class=\"n\">—</td><td>—</td></tr>"),
+                _ => h.push_str("</tr>"),
             }
         }
         h.push_str("</tbody></table></div>");

@@ -35,7 +35,7 @@ pub fn bars(
 ) -> String {
     let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
     let n_series = series.len().max(1) as f64;
-    let bar_w = 26.0;
+    let bar_w = 32.0;
     let group_w = (n_series * bar_w + 24.0).max(84.0);
     let (left, top, plot_h, bottom) = (48.0, 28.0, 200.0, 54.0);
     let width = left + group_w * categories.len().max(1) as f64 + 12.0;
