@@ -13,9 +13,11 @@ once and scores employees with exact decimal arithmetic::
 
 ``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
 pandas or polars DataFrame. Failures raise ``KaoheError`` subclasses carrying the core's
-error ``code``.
+error ``code``. ``kaohe.analyze``, ``kaohe.whatif`` and ``kaohe.report_html`` give
+analytics and what-if results as DataFrames, and the HTML report.
 """
 
+from ._analytics import Analysis, WhatIf, analyze, report_html, whatif
 from ._errors import InputError, KaoheError, SchemeError, ScriptError
 from ._kaohe import (
     ERROR_CODES,
@@ -32,6 +34,7 @@ from ._kaohe import (
 __all__ = [
     "ERROR_CODES",
     "AdjustmentResult",
+    "Analysis",
     "EmployeeError",
     "IndicatorResult",
     "InputError",
@@ -42,5 +45,9 @@ __all__ = [
     "ScoreCard",
     "ScriptError",
     "__version__",
+    "WhatIf",
+    "analyze",
+    "report_html",
     "score_json",
+    "whatif",
 ]
