@@ -58,7 +58,7 @@ fn analyze_json_finds_the_planted_errors() {
 #[test]
 fn analyze_text_with_quotas() {
     let quotas = tmp("quotas.json");
-    std::fs::write(&quotas, r#"[{"label": "S ≤ 10%", "grades": ["S"], "max": "0.1"}]"#).unwrap();
+    std::fs::write(&quotas, r#"[{"label": "S ≤ 10%", "grades": ["S"], "max": 0.1}]"#).unwrap();
     let out = kaohe(&["analyze", V1, REGIONS, "--by", "department", "--quotas", quotas.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));

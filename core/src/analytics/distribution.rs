@@ -17,12 +17,17 @@ pub struct QuotaView {
     pub label: String,
     /// The grades the quota counts together.
     pub grades: Vec<String>,
-    /// Lowest share (1 = 100 %), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Lowest share (1 = 100 %), if any: a JSON number or a string spelling a decimal.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "exact")]
     pub min: Option<Decimal>,
     /// Highest share (1 = 100 %), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "exact")]
     pub max: Option<Decimal>,
+}
+
+/// Reads a share exactly, from a JSON number (as written) or a string.
+fn exact<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    Option::<crate::num::Dec>::deserialize(d).map(|o| o.map(crate::num::Dec::get))
 }
 
 /// One grade's row.
