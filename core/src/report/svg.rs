@@ -37,7 +37,7 @@ pub fn bars(
     let n_series = series.len().max(1) as f64;
     let bar_w = 32.0;
     let group_w = (n_series * bar_w + 24.0).max(84.0);
-    let (left, top, plot_h, bottom) = (48.0, 28.0, 200.0, 54.0);
+    let (left, top, plot_h, bottom) = (48.0, 28.0, 200.0, 70.0);
     let width = left + group_w * categories.len().max(1) as f64 + 12.0;
     let height = top + plot_h + bottom;
     let y = |v: f64| top + plot_h - (v.clamp(0.0, max) / max) * plot_h;
@@ -77,13 +77,13 @@ pub fn bars(
                 ty = by - 4.0
             );
         }
-        let label: String =
-            if cat.chars().count() > 14 { cat.chars().take(13).chain(['…']).collect() } else { cat.clone() };
+        let (first, second) = two_lines(cat, group_w - 8.0);
+        let cx = left + group_w * c as f64 + group_w / 2.0;
         let _ = write!(
             s,
-            r#"<text x="{cx:.1}" y="{cy:.1}" class="cat" text-anchor="middle">{}</text>"#,
-            esc(&label),
-            cx = left + group_w * c as f64 + group_w / 2.0,
+            r#"<text x="{cx:.1}" y="{cy:.1}" class="cat" text-anchor="middle">{}{}</text>"#,
+            esc(&first),
+            second.map_or_else(String::new, |l| format!(r#"<tspan x="{cx:.1}" dy="14">{}</tspan>"#, esc(&l))),
             cy = top + plot_h + 18.0
         );
     }
@@ -99,7 +99,7 @@ pub fn bars(
         );
     }
     let mut lx = left;
-    let ly = top + plot_h + 40.0;
+    let ly = top + plot_h + 58.0;
     for se in series {
         let _ = write!(
             s,
@@ -113,4 +113,55 @@ pub fn bars(
     }
     s.push_str("</svg>");
     s
+}
+
+/// Rough width of text at 12px: ASCII about 7px, other characters (CJK) about 12px.
+fn width(c: char) -> f64 {
+    if c.is_ascii() { 7.0 } else { 12.0 }
+}
+
+/// The longest prefix of `text` that fits `room` pixels, preferring to break after a space.
+fn prefix(text: &str, room: f64) -> usize {
+    let (mut used, mut end, mut last_space) = (0.0, 0, None);
+    for (i, c) in text.char_indices() {
+        used += width(c);
+        if used > room {
+            return last_space.filter(|s| *s > 0).unwrap_or(end);
+        }
+        if c == ' ' {
+            last_space = Some(i + 1);
+        }
+        end = i + c.len_utf8();
+    }
+    end
+}
+
+/// A category label on one line, or two (the second cut with "…" when still too long).
+fn two_lines(text: &str, room: f64) -> (String, Option<String>) {
+    let cut = prefix(text, room);
+    if cut >= text.len() {
+        return (text.to_owned(), None);
+    }
+    let (first, rest) = text.split_at(cut);
+    let rest = rest.trim_start();
+    let cut2 = prefix(rest, room - width('…'));
+    let second = if cut2 >= rest.len() { rest.to_owned() } else { format!("{}…", &rest[..cut2]) };
+    (first.trim_end().to_owned(), Some(second))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::two_lines;
+
+    #[test]
+    fn labels_wrap_then_cut() {
+        assert_eq!(two_lines("Sales", 100.0), ("Sales".to_owned(), None));
+        assert_eq!(
+            two_lines("Sales target attainment", 100.0),
+            ("Sales target".to_owned(), Some("attainment".to_owned()))
+        );
+        let (a, b) = two_lines("销售目标达成率销售目标达成率", 60.0);
+        assert_eq!(a, "销售目标达");
+        assert_eq!(b.as_deref(), Some("成率销售…"));
+    }
 }
