@@ -6,12 +6,14 @@
 //! When MAD is 0 (at least half the group share one value) the score falls back to
 //! the mean absolute deviation: `z = (x − median) / (1.2533 · MeanAD)`. When that is 0
 //! too, every value equals the median and nothing is flagged. Groups smaller than
-//! `min_group` are not examined. Exact decimals; `z` is rounded to 2 places.
+//! `min_group` are not examined. Exact decimals: the exact `|z|` is compared with the
+//! threshold, and `z` is rounded to 2 places for the result. Linear time per group
+//! (medians by selection, not sorting).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{group_of, grouped, input_label, median_sorted, numeric_input, numeric_inputs};
+use super::{group_of, grouped, input_label, median_select, numeric_input, numeric_inputs};
 use crate::compile::CompiledScheme;
 use crate::explain::Lang;
 use crate::inputs::Employee;
@@ -80,26 +82,45 @@ pub struct Anomaly {
 const K_MAD: Decimal = Decimal::from_parts(6745, 0, 0, false, 4);
 const K_MEAN_AD: Decimal = Decimal::from_parts(12533, 0, 0, false, 4);
 
-/// The robust z-scores of a group's values: `(z, median, spread, kind)` per value,
-/// `None` when the spread is 0 (all values equal) or there are no values.
-pub fn robust_z(values: &[Decimal]) -> Option<(Vec<Decimal>, Decimal, Decimal, Spread)> {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    let median = median_sorted(&sorted)?;
-    let mut dev: Vec<Decimal> = values.iter().map(|x| (*x - median).abs()).collect();
-    dev.sort_unstable();
-    let mad = median_sorted(&dev)?;
-    if !mad.is_zero() {
-        let z = values.iter().map(|x| (K_MAD * (*x - median) / mad).round_dp(2)).collect();
-        return Some((z, median, mad, Spread::Mad));
+/// A group's centre and spread.
+struct Centre {
+    median: Decimal,
+    /// MAD, or the mean absolute deviation (4 places) when MAD is 0.
+    spread: Decimal,
+    kind: Spread,
+    /// `z = factor · (x − median) / den`, exactly.
+    factor: Decimal,
+    den: Decimal,
+}
+
+/// The centre and spread of a group's values; `None` when the spread is 0 (all values
+/// equal) or there are no values. Linear time.
+fn centre(values: &[Decimal]) -> Option<Centre> {
+    let mut scratch = values.to_vec();
+    let median = median_select(&mut scratch)?;
+    for (d, x) in scratch.iter_mut().zip(values) {
+        *d = (*x - median).abs();
     }
-    let mean_ad = super::mean(&dev).unwrap_or_default();
-    if mean_ad.is_zero() {
+    let mad = median_select(&mut scratch)?;
+    if !mad.is_zero() {
+        return Some(Centre { median, spread: mad, kind: Spread::Mad, factor: K_MAD, den: mad });
+    }
+    let total: Decimal = scratch.iter().copied().sum();
+    if total.is_zero() {
         return None;
     }
-    let exact_mean_ad = dev.iter().copied().sum::<Decimal>() / Decimal::from(dev.len());
-    let z = values.iter().map(|x| ((*x - median) / (K_MEAN_AD * exact_mean_ad)).round_dp(2)).collect();
-    Some((z, median, mean_ad, Spread::MeanAd))
+    let n = Decimal::from(scratch.len());
+    // MeanAD = total / n, so z = (x − median) / (1.2533 · total / n) = n · (x − median) / (1.2533 · total).
+    let spread = normalized((total / n).round_dp(4));
+    Some(Centre { median, spread, kind: Spread::MeanAd, factor: n, den: K_MEAN_AD * total })
+}
+
+/// The robust z-score of each value (2 places), with the median, the spread and its kind;
+/// `None` when the spread is 0 or there are no values.
+pub fn robust_z(values: &[Decimal]) -> Option<(Vec<Decimal>, Decimal, Decimal, Spread)> {
+    let c = centre(values)?;
+    let z = values.iter().map(|x| (c.factor * (*x - c.median) / c.den).round_dp(2)).collect();
+    Some((z, c.median, c.spread, c.kind))
 }
 
 /// The HR-facing sentence for a flagged value.
@@ -151,13 +172,17 @@ pub fn anomalies(
                 continue;
             }
             let values: Vec<Decimal> = present.iter().map(|(_, d)| *d).collect();
-            let Some((zs, median, spread, spread_kind)) = robust_z(&values) else {
+            let Some(Centre { median, spread, kind: spread_kind, factor, den }) = centre(&values) else {
                 continue;
             };
-            for ((e, value), z) in present.iter().zip(zs) {
-                if z.abs() <= options.threshold {
+            // |z| > t  ⇔  factor · |x − median| > t · den (exact): no division unless flagged.
+            let limit = options.threshold * den;
+            for (e, value) in &present {
+                let dev = *value - median;
+                if factor * dev.abs() <= limit {
                     continue;
                 }
+                let z = (factor * dev / den).round_dp(2);
                 let mut a = Anomaly {
                     id: e.id.clone(),
                     group: group.clone(),

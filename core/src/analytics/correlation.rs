@@ -69,7 +69,7 @@ pub fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
 /// Ranks from 1, ties sharing the average of the ranks they span (`[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`).
 pub fn average_ranks(xs: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..xs.len()).collect();
-    order.sort_by(|a, b| xs[*a].total_cmp(&xs[*b]));
+    order.sort_unstable_by(|a, b| xs[*a].total_cmp(&xs[*b]));
     let mut ranks = vec![0.0; xs.len()];
     let mut i = 0;
     while i < order.len() {
@@ -103,12 +103,11 @@ struct Var {
 /// scored employees gave them), then each indicator's achievement.
 pub fn correlations(scheme: &CompiledScheme, employees: &[Employee], cards: &[ScoreCard]) -> Vec<Correlation> {
     let by_id: HashMap<&str, &Employee> = employees.iter().map(|e| (e.id.as_str(), e)).collect();
+    let of_card: Vec<Option<&Employee>> = cards.iter().map(|c| by_id.get(c.id.as_str()).copied()).collect();
+    drop(by_id);
     let mut vars: Vec<Var> = Vec::new();
     for name in numeric_inputs(scheme) {
-        let values = cards
-            .iter()
-            .map(|c| by_id.get(c.id.as_str()).and_then(|e| numeric_input(e, name)).and_then(|d| d.to_f64()))
-            .collect();
+        let values = of_card.iter().map(|e| e.and_then(|e| numeric_input(e, name)).and_then(|d| d.to_f64())).collect();
         vars.push(Var { name: format!("input:{name}"), values, complete: false, ranks: None });
     }
     for (k, id) in scheme.indicator_ids().into_iter().enumerate() {

@@ -100,6 +100,36 @@ pub fn median_sorted(sorted: &[Decimal]) -> Option<Decimal> {
     if n % 2 == 1 { Some(sorted[n / 2]) } else { Some((sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO) }
 }
 
+/// The median of unsorted values in linear time (reorders `xs`); same value as [`median_sorted`].
+pub fn median_select(xs: &mut [Decimal]) -> Option<Decimal> {
+    let n = xs.len();
+    if n == 0 {
+        return None;
+    }
+    let (left, mid, _) = xs.select_nth_unstable(n / 2);
+    let upper = *mid;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = left.iter().copied().max().unwrap_or(upper);
+    Some((lower + upper) / Decimal::TWO)
+}
+
+/// [`quantile_sorted`] of unsorted values in linear time (reorders `xs`).
+pub fn quantile_select(xs: &mut [Decimal], p: Decimal) -> Option<Decimal> {
+    let n = xs.len();
+    if n == 0 {
+        return None;
+    }
+    let h = Decimal::from(n - 1) * p;
+    let lo = h.floor();
+    let i = rust_decimal::prelude::ToPrimitive::to_usize(&lo)?.min(n - 1);
+    let (_, a, right) = xs.select_nth_unstable(i);
+    let a = *a;
+    let b = right.iter().copied().min().unwrap_or(a);
+    Some(a + (h - lo) * (b - a))
+}
+
 /// The `p` quantile of a sorted slice by linear interpolation between closest ranks
 /// (position `(n − 1)·p`, the usual "type 7" rule), exact.
 pub fn quantile_sorted(sorted: &[Decimal], p: Decimal) -> Option<Decimal> {
@@ -211,5 +241,30 @@ pub fn analyze(
         correlations: correlation::correlations(scheme, employees, cards),
         quality: quality::quality(scheme, employees),
         anomalies: anomaly::anomalies(scheme, employees, by, &options.anomaly, options.lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_agrees_with_sorting() {
+        let mut seed = 12345u64;
+        for n in 1..60usize {
+            let xs: Vec<Decimal> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    Decimal::from((seed >> 33) % 17)
+                })
+                .collect();
+            let mut sorted = xs.clone();
+            sorted.sort_unstable();
+            assert_eq!(median_select(&mut xs.clone()), median_sorted(&sorted), "median of {xs:?}");
+            for p in [Decimal::ZERO, Decimal::new(25, 2), Decimal::new(5, 1), Decimal::new(75, 2), Decimal::ONE] {
+                assert_eq!(quantile_select(&mut xs.clone(), p), quantile_sorted(&sorted, p), "q{p} of {xs:?}");
+            }
+        }
+        assert_eq!(median_select(&mut []), None);
     }
 }

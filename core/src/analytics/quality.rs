@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{quantile_sorted, share};
+use super::{quantile_select, share};
 use crate::compile::CompiledScheme;
 use crate::inputs::Employee;
 use crate::scheme::InputType;
@@ -136,10 +136,9 @@ pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQual
         }
         q.missing_rate = share(q.missing, total);
         if numeric && !values.is_empty() {
-            let mut sorted: Vec<Decimal> = values.iter().map(|(_, d)| *d).collect();
-            sorted.sort_unstable();
-            let q1 = quantile_sorted(&sorted, Decimal::new(25, 2));
-            let q3 = quantile_sorted(&sorted, Decimal::new(75, 2));
+            let mut scratch: Vec<Decimal> = values.iter().map(|(_, d)| *d).collect();
+            let q1 = quantile_select(&mut scratch, Decimal::new(25, 2));
+            let q3 = quantile_select(&mut scratch, Decimal::new(75, 2));
             if let (Some(q1), Some(q3)) = (q1, q3) {
                 let k = Decimal::new(15, 1) * (q3 - q1);
                 let (lo, hi) = (q1 - k, q3 + k);
