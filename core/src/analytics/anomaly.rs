@@ -162,8 +162,8 @@ pub fn anomalies(
     lang: Lang,
 ) -> Vec<Anomaly> {
     let groups = grouped(employees.iter().map(|e| (group_of(&e.attributes, by), e)));
-    let mut out = Vec::new();
-    for input in numeric_inputs(scheme) {
+    let per_input = super::par_map(&numeric_inputs(scheme), |&input| {
+        let mut out = Vec::new();
         let label = input_label(scheme, input, lang);
         for (group, members) in &groups {
             let present: Vec<(&Employee, Decimal)> =
@@ -199,6 +199,7 @@ pub fn anomalies(
                 out.push(a);
             }
         }
-    }
-    out
+        out
+    });
+    per_input.into_iter().flatten().collect()
 }

@@ -68,18 +68,19 @@ pub fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
 
 /// Ranks from 1, ties sharing the average of the ranks they span (`[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`).
 pub fn average_ranks(xs: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..xs.len()).collect();
-    order.sort_unstable_by(|a, b| xs[*a].total_cmp(&xs[*b]));
+    // Sorting (value, index) pairs keeps the comparisons in cache.
+    let mut order: Vec<(f64, usize)> = xs.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut ranks = vec![0.0; xs.len()];
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j + 1 < order.len() && xs[order[j + 1]] == xs[order[i]] {
+        while j + 1 < order.len() && order[j + 1].0 == order[i].0 {
             j += 1;
         }
         // Positions i..=j (0-based) hold ranks i+1..=j+1; their mean is (i + j)/2 + 1.
         let r = (i + j) as f64 / 2.0 + 1.0;
-        for k in &order[i..=j] {
+        for (_, k) in &order[i..=j] {
             ranks[*k] = r;
         }
         i = j + 1;
@@ -105,12 +106,12 @@ pub fn correlations(scheme: &CompiledScheme, employees: &[Employee], cards: &[Sc
     let by_id: HashMap<&str, &Employee> = employees.iter().map(|e| (e.id.as_str(), e)).collect();
     let of_card: Vec<Option<&Employee>> = cards.iter().map(|c| by_id.get(c.id.as_str()).copied()).collect();
     drop(by_id);
-    let mut vars: Vec<Var> = Vec::new();
-    for name in numeric_inputs(scheme) {
+    let mut vars: Vec<Var> = super::par_map(&numeric_inputs(scheme), |&name| {
         let values = of_card.iter().map(|e| e.and_then(|e| numeric_input(e, name)).and_then(|d| d.to_f64())).collect();
-        vars.push(Var { name: format!("input:{name}"), values, complete: false, ranks: None });
-    }
-    for (k, id) in scheme.indicator_ids().into_iter().enumerate() {
+        Var { name: format!("input:{name}"), values, complete: false, ranks: None }
+    });
+    let ids: Vec<(usize, &str)> = scheme.indicator_ids().into_iter().enumerate().collect();
+    vars.extend(super::par_map(&ids, |&(k, id)| {
         let values = cards
             .iter()
             .map(|c| {
@@ -118,22 +119,19 @@ pub fn correlations(scheme: &CompiledScheme, employees: &[Employee], cards: &[Sc
                 line.achievement.and_then(|a| a.to_f64())
             })
             .collect();
-        vars.push(Var { name: format!("indicator:{id}"), values, complete: false, ranks: None });
+        Var { name: format!("indicator:{id}"), values, complete: false, ranks: None }
+    }));
+    let ranked = super::par_map(&vars, |v| {
+        let complete = v.values.iter().all(Option::is_some);
+        let ranks = complete.then(|| average_ranks(&v.values.iter().flatten().copied().collect::<Vec<f64>>()));
+        (complete, ranks)
+    });
+    for (v, (complete, ranks)) in vars.iter_mut().zip(ranked) {
+        v.complete = complete;
+        v.ranks = ranks;
     }
-    for v in &mut vars {
-        v.complete = v.values.iter().all(Option::is_some);
-        if v.complete {
-            let xs: Vec<f64> = v.values.iter().flatten().copied().collect();
-            v.ranks = Some(average_ranks(&xs));
-        }
-    }
-    let mut out = Vec::new();
-    for i in 0..vars.len() {
-        for j in i + 1..vars.len() {
-            out.push(pair(&vars[i], &vars[j]));
-        }
-    }
-    out
+    let pairs: Vec<(usize, usize)> = (0..vars.len()).flat_map(|i| (i + 1..vars.len()).map(move |j| (i, j))).collect();
+    super::par_map(&pairs, |&(i, j)| pair(&vars[i], &vars[j]))
 }
 
 fn pair(a: &Var, b: &Var) -> Correlation {

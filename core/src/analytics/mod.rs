@@ -52,6 +52,19 @@ pub fn group_of(attributes: &serde_json::Map<String, Value>, by: Option<&str>) -
     }
 }
 
+/// Maps `f` over `items` in order; on all cores with the `parallel` feature.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.iter().map(f).collect()
+    }
+}
+
 /// Groups items by key, keeping first-seen order of the keys.
 pub(crate) fn grouped<'a, T>(items: impl Iterator<Item = (String, &'a T)>) -> Vec<(String, Vec<&'a T>)>
 where

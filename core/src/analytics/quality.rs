@@ -90,8 +90,8 @@ fn is_missing(v: Option<&Value>) -> bool {
 /// The quality of every declared input, in name order.
 pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQuality> {
     let total = employees.len();
-    let mut out = Vec::new();
-    for (name, decl) in &scheme.scheme().inputs {
+    let inputs: Vec<(&String, &crate::scheme::InputDecl)> = scheme.scheme().inputs.iter().collect();
+    super::par_map(&inputs, |&(name, decl)| {
         let numeric = matches!(decl.kind, InputType::Number | InputType::Integer);
         let mut q = InputQuality {
             input: name.clone(),
@@ -171,7 +171,6 @@ pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQual
                 reason,
             })
             .collect();
-        out.push(q);
-    }
-    out
+        q
+    })
 }
