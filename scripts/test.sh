@@ -13,4 +13,5 @@ phase scripts/test-rust.sh
 phase bindings/python/test.sh
 phase bindings/node/test.sh
 phase bindings/uniffi/test.sh
+phase scripts/test-report.sh
 echo "all test suites passed in $SECONDS s"

@@ -306,3 +306,219 @@ export interface Scheme {
   ): Promise<Array<Outcome<DecimalOf<O>>>>
 }
 
+
+// ---------------------------------------------------------------- analytics and what-if
+// The results are plain objects in the core's JSON shape (the same as `kaohe analyze
+// --json` and `kaohe whatif --json`, snake_case field names): decimals are exact
+// strings, counts numbers, correlations numbers. The rules: spec/README.md, "Analytics,
+// anomalies and what-if".
+
+/** A quota: the share (1 = 100 %) that some grades together may (`max`) or must (`min`) take. */
+export interface Quota {
+  label: string
+  grades: string[]
+  min?: string | number
+  max?: string | number
+}
+
+/** Options of `analyze`. */
+export interface AnalyzeOptions {
+  /** Group by this employee attribute (e.g. `"department"`); without it everyone is in `"all"`. */
+  by?: string
+  /** Flag anomalies whose robust |z| is above this (default 3.5). */
+  threshold?: string | number
+  /** Quotas to check the grade distribution against. */
+  quotas?: Quota[]
+  /** Calibrated grades, parallel to the employees that scored (from the calibration step). */
+  calibrated?: Array<string | null>
+  /** Language of the anomaly messages (and of the report): `"zh"` (default) or `"en"`. */
+  lang?: 'zh' | 'en' | (string & {})
+}
+
+/** Options of `reportHtml`. */
+export interface ReportOptions extends AnalyzeOptions {
+  /** Add a what-if against this scheme. */
+  whatif?: Scheme
+  /** A date to print as "generated" (the report has no clock of its own). */
+  generated?: string
+}
+
+export type QuotaStatus = 'within' | 'below' | 'above'
+
+export interface GradeRow {
+  grade: string
+  raw_count: number
+  raw_share: string
+  calibrated_count?: number
+  calibrated_share?: string
+}
+
+export interface QuotaCheck {
+  label: string
+  grades: string[]
+  min: string | null
+  max: string | null
+  raw_count: number
+  raw_share: string
+  raw_status: QuotaStatus
+  calibrated_count?: number
+  calibrated_share?: string
+  calibrated_status?: QuotaStatus
+}
+
+export interface GradeDistribution {
+  total: number
+  ungraded: number
+  grades: GradeRow[]
+  quotas: QuotaCheck[]
+}
+
+export interface GradeCount {
+  grade: string
+  count: number
+}
+
+export interface GroupSummary {
+  group: string
+  count: number
+  mean_score: string | null
+  median_score: string | null
+  min_score: string | null
+  max_score: string | null
+  grades: GradeCount[]
+}
+
+export interface IndicatorCompletion {
+  group: string
+  indicator: string
+  count: number
+  reached: number
+  rate: string
+  mean_achievement: string | null
+}
+
+export interface Correlation {
+  /** `input:<name>` or `indicator:<id>` (its achievement). */
+  x: string
+  y: string
+  n: number
+  pearson: number | null
+  spearman: number | null
+}
+
+export interface UnusualValue {
+  id: string
+  value: JsonValue
+  reason: 'below_min' | 'above_max' | 'below_fence' | 'above_fence' | 'not_number'
+}
+
+export interface InputQuality {
+  input: string
+  type: 'number' | 'integer' | 'bool' | 'text' | 'ratings'
+  total: number
+  missing: number
+  missing_rate: string
+  not_number: number
+  below_min: number
+  above_max: number
+  q1: string | null
+  q3: string | null
+  lower_fence: string | null
+  upper_fence: string | null
+  outside_fences: number
+  examples: UnusualValue[]
+}
+
+export interface Anomaly {
+  id: string
+  group: string
+  input: string
+  value: string
+  median: string
+  spread: string
+  spread_kind: 'mad' | 'mean_ad'
+  z: string
+  direction: 'high' | 'low'
+  /** What HR should check, in the chosen language. */
+  message: string
+}
+
+/** Every figure of one population. */
+export interface Analysis {
+  scheme_id: string
+  scheme_version: string
+  by: string | null
+  employees: number
+  scored: number
+  failed: number
+  distribution: GradeDistribution
+  groups: GroupSummary[]
+  completion: IndicatorCompletion[]
+  correlations: Correlation[]
+  quality: InputQuality[]
+  anomalies: Anomaly[]
+}
+
+export type GradeMove = 'same' | 'up' | 'down' | 'changed'
+
+export interface EmployeeChange {
+  id: string
+  score_a: string | null
+  score_b: string | null
+  delta: string | null
+  grade_a: string | null
+  grade_b: string | null
+  grade_move: GradeMove | null
+  error_a?: ErrorCode
+  error_b?: ErrorCode
+}
+
+export interface GradeShift {
+  grade: string
+  count_a: number
+  count_b: number
+  delta: number
+  share_a: string
+  share_b: string
+}
+
+export interface IndicatorShift {
+  indicator: string
+  mean_points_a: string
+  mean_points_b: string
+  mean_delta: string
+  mean_abs_delta: string
+}
+
+export interface Crossing {
+  id: string
+  from: string | null
+  to: string | null
+  score_a: string
+  score_b: string
+  grade_move: GradeMove
+}
+
+/** Scheme A against scheme B over the same employees. */
+export interface WhatIf {
+  scheme_a: string
+  scheme_b: string
+  employees: number
+  compared: number
+  mean_score_a: string | null
+  mean_score_b: string | null
+  up: number
+  down: number
+  changed: number
+  changes: EmployeeChange[]
+  distribution: GradeShift[]
+  indicators: IndicatorShift[]
+  crossings: Crossing[]
+}
+
+/** Scores the employees and analyses them: distribution against quotas, groups, completion, correlations, data quality, anomalies. */
+export declare function analyze(scheme: Scheme, employees: readonly EmployeeInput[], options?: AnalyzeOptions): Analysis
+/** Scores the employees under two schemes and compares them. */
+export declare function whatif(schemeA: Scheme, schemeB: Scheme, employees: readonly EmployeeInput[]): WhatIf
+/** The self-contained HTML report, as `kaohe report` writes it. */
+export declare function reportHtml(scheme: Scheme, employees: readonly EmployeeInput[], options?: ReportOptions): string

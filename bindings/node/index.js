@@ -148,8 +148,35 @@ Object.defineProperty(Scheme.prototype, Symbol.for('nodejs.util.inspect.custom')
   configurable: true,
 })
 
+// Analytics: index.js turns `quotas` into JSON text and a numeric threshold into its text.
+function nativeOptions(options) {
+  if (options === undefined || options === null) return undefined
+  if (typeof options !== 'object') throw new TypeError('options must be an object')
+  const { by, threshold, quotas, calibrated, lang, generated } = options
+  return {
+    by,
+    threshold: threshold === undefined || threshold === null ? undefined : String(threshold),
+    quotasJson: quotas === undefined || quotas === null ? undefined : JSON.stringify(quotas),
+    calibrated,
+    lang,
+    generated,
+  }
+}
+const analyze = wrap(function analyze(scheme, employees, options) {
+  return native.__analyze(scheme, employees, nativeOptions(options))
+})
+const whatif = wrap(function whatif(schemeA, schemeB, employees) {
+  return native.__whatif(schemeA, schemeB, employees)
+})
+const reportHtml = wrap(function reportHtml(scheme, employees, options) {
+  return native.__reportHtml(scheme, employees, nativeOptions(options), options?.whatif ?? undefined)
+})
+
 module.exports = {
   Scheme,
+  analyze,
+  whatif,
+  reportHtml,
   scoreJson: wrap(native.scoreJson),
   calibrateJson: wrap(native.calibrateJson),
   errorCodes: native.errorCodes,

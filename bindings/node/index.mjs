@@ -7,6 +7,9 @@ const kaohe = require('./index.js')
 
 export const {
   Scheme,
+  analyze,
+  whatif,
+  reportHtml,
   scoreJson,
   calibrateJson,
   errorCodes,

@@ -4,11 +4,14 @@
 //! is invalid or any employee failed (the others are still written), 2 for a usage
 //! error (bad arguments, unreadable files).
 
+mod analyze;
 mod appeal;
 mod calibrate;
 mod input;
 mod output;
+mod report;
 mod verify;
+mod whatif;
 
 /// Scoring allocates many small values; mimalloc is markedly faster than the system allocator here.
 #[global_allocator]
@@ -107,6 +110,71 @@ enum Command {
         /// The employees the results were scored from.
         #[arg(long)]
         inputs: Option<String>,
+    },
+    /// Analytics: grade distribution (against quotas), groups, completion, data quality, anomalies, correlations.
+    Analyze {
+        /// The scheme file (.json, .yaml or .yml).
+        scheme: String,
+        /// Employees (as for `score`).
+        inputs: String,
+        /// Group by this employee attribute (e.g. department).
+        #[arg(long)]
+        by: Option<String>,
+        /// Flag anomalies whose robust |z| is above this.
+        #[arg(long, default_value = "3.5")]
+        threshold: kaohe::Decimal,
+        /// Quotas: a JSON array of {"label", "grades", "min"?, "max"?} (shares, 1 = 100 %).
+        #[arg(long)]
+        quotas: Option<String>,
+        /// Write the analysis as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Score the same employees under two schemes: who moves, and why.
+    Whatif {
+        /// Scheme A (e.g. the current version).
+        scheme_a: String,
+        /// Scheme B (e.g. the proposed version).
+        scheme_b: String,
+        /// Employees (as for `score`).
+        inputs: String,
+        /// Write the comparison as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Write a self-contained HTML report (inline SVG charts, no network).
+    Report {
+        /// The scheme file (.json, .yaml or .yml).
+        scheme: String,
+        /// Employees (as for `score`).
+        inputs: String,
+        /// Add a what-if against this scheme.
+        #[arg(long)]
+        whatif: Option<String>,
+        /// Group by this employee attribute (e.g. department).
+        #[arg(long)]
+        by: Option<String>,
+        /// Flag anomalies whose robust |z| is above this.
+        #[arg(long, default_value = "3.5")]
+        threshold: kaohe::Decimal,
+        /// Quotas (as for `analyze`).
+        #[arg(long)]
+        quotas: Option<String>,
+        /// A date to print as "generated" (the report has no clock of its own).
+        #[arg(long)]
+        generated: Option<String>,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// The HTML file to write.
+        #[arg(long, short)]
+        output: String,
     },
     /// The audit trail.
     Audit {
@@ -246,6 +314,43 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                     Ok(1)
                 }
             }
+        }
+        Command::Analyze { scheme, inputs, by, threshold, quotas, json, lang: tag } => {
+            let lang = lang(&tag)?;
+            let scheme = load_scheme(&scheme)?;
+            let pop = analyze::population(&scheme, &inputs)?;
+            let options = analyze::options(by, Some(threshold), analyze::quotas(quotas.as_deref())?, lang);
+            let a = kaohe::analytics::analyze(&scheme, &pop.employees, &pop.cards, pop.failed, &options);
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&a).unwrap_or_default()).map_err(io_fail)?;
+            } else {
+                analyze::write_text(&mut stdout, &scheme, &a, lang).map_err(io_fail)?;
+            }
+            Ok(u8::from(pop.failed > 0))
+        }
+        Command::Whatif { scheme_a, scheme_b, inputs, json, lang: tag } => {
+            let lang = lang(&tag)?;
+            let (a, b) = (load_scheme(&scheme_a)?, load_scheme(&scheme_b)?);
+            let entries = input::read_employees(&inputs)?;
+            let (oa, ob) = (output::score_with_progress(&a, &entries), output::score_with_progress(&b, &entries));
+            let w = kaohe::whatif::compare(&a, &b, &oa, &ob);
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&w).unwrap_or_default()).map_err(io_fail)?;
+            } else {
+                whatif::write_text(&mut stdout, &a, &b, &w, lang).map_err(io_fail)?;
+            }
+            Ok(u8::from(w.compared < w.employees))
+        }
+        Command::Report { scheme, inputs, whatif, by, threshold, quotas, generated, lang: tag, output } => {
+            let lang = lang(&tag)?;
+            let scheme = load_scheme(&scheme)?;
+            let b = whatif.as_deref().map(load_scheme).transpose()?;
+            let pop = analyze::population(&scheme, &inputs)?;
+            let options = analyze::options(by, Some(threshold), analyze::quotas(quotas.as_deref())?, lang);
+            let html = report::page(&scheme, &pop, &options, b.as_ref(), lang, generated.as_deref());
+            report::write(&output, &html)?;
+            eprintln!("{output}: {} bytes, {} employees", html.len(), pop.cards.len() + pop.failed);
+            Ok(u8::from(pop.failed > 0))
         }
         Command::Explain { scheme, inputs, employee, lang: tag } => {
             let lang = lang(&tag)?;

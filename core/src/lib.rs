@@ -20,6 +20,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod analytics;
 pub mod appeal;
 pub mod audit;
 pub mod calendar;
@@ -32,13 +33,15 @@ pub mod inputs;
 pub mod load;
 pub mod num;
 pub mod population;
+pub mod report;
 pub mod result;
 pub mod scheme;
 pub mod score;
-pub(crate) mod script;
 pub mod table;
 pub mod value;
 pub mod verify;
+pub mod whatif;
+pub(crate) mod script;
 
 pub use compile::CompiledScheme;
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};

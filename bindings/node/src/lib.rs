@@ -6,6 +6,7 @@
 //! default or validation lives here. `index.js` wraps this module: it re-throws the
 //! errors as `KaoheError` subclasses and is what `require("kaohe")` returns.
 
+mod analytics;
 mod convert;
 mod errors;
 

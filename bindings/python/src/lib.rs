@@ -4,6 +4,7 @@
 //! errors to Python exceptions, and releases the GIL around batch work. Every rule,
 //! default and check lives in the core.
 
+mod analytics;
 mod card;
 mod convert;
 mod errors;
@@ -408,6 +409,9 @@ fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(calibrate_json, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_core_timings, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_analyze_json, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_whatif_json, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_report_html, m)?)?;
     let codes = PyDict::new(m.py());
     for code in ErrorCode::ALL {
         codes.set_item(code.as_str(), code.description())?;

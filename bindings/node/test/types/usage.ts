@@ -105,3 +105,19 @@ const popText: string = kaohe.calibrateJson('{}', '[]')
 // @ts-expect-error rank is a number
 const badRank: string = population.members[0].rank
 console.log(calibrated, raw, why, popText, badRank)
+// Analytics and what-if: plain objects with exact decimal strings.
+const analysis: kaohe.Analysis = kaohe.analyze(scheme, [employee], {
+  by: 'department',
+  threshold: 3.5,
+  quotas: [{ label: 'S ≤ 20%', grades: ['S'], max: '0.2' }],
+  lang: 'en',
+})
+const meanScore: string | null = analysis.groups[0]?.mean_score ?? null
+const firstMessage: string | undefined = analysis.anomalies[0]?.message
+const r: number | null | undefined = analysis.correlations[0]?.pearson
+const shift: kaohe.WhatIf = kaohe.whatif(scheme, fromFile, [employee])
+const moved: kaohe.GradeMove | undefined = shift.crossings[0]?.grade_move
+const html: string = kaohe.reportHtml(scheme, [employee], { whatif: fromFile, by: 'department', generated: '2026-04-01' })
+// @ts-expect-error a threshold is a number or a decimal string
+kaohe.analyze(scheme, [employee], { threshold: true })
+void [meanScore, firstMessage, r, moved, html]

@@ -14,10 +14,12 @@ once and scores employees with exact decimal arithmetic::
 ``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
 pandas or polars DataFrame. ``scheme.calibrate(records)`` ranks the population and applies
 its forced distribution, roll-up and pay; ``calibration_rows(result)`` flattens the result
-for ``pandas.DataFrame``. Failures raise ``KaoheError`` subclasses carrying the core's
-error ``code``.
+for ``pandas.DataFrame``. ``kaohe.analyze``, ``kaohe.whatif`` and ``kaohe.report_html``
+give analytics and what-if results as DataFrames, and the HTML report. Failures raise
+``KaoheError`` subclasses carrying the core's error ``code``.
 """
 
+from ._analytics import Analysis, WhatIf, analyze, report_html, whatif
 from ._errors import InputError, KaoheError, SchemeError, ScriptError
 from ._kaohe import (
     ERROR_CODES,
@@ -36,6 +38,7 @@ from ._population import calibration_rows
 __all__ = [
     "ERROR_CODES",
     "AdjustmentResult",
+    "Analysis",
     "EmployeeError",
     "IndicatorResult",
     "InputError",
@@ -45,8 +48,12 @@ __all__ = [
     "SchemeRef",
     "ScoreCard",
     "ScriptError",
+    "WhatIf",
     "__version__",
+    "analyze",
     "calibrate_json",
     "calibration_rows",
+    "report_html",
     "score_json",
+    "whatif",
 ]

@@ -19,6 +19,9 @@ __all__ = [
     "calibrate_json",
     "_panic_for_test",
     "_core_timings",
+    "_analyze_json",
+    "_whatif_json",
+    "_report_html",
     "ERROR_CODES",
     "__version__",
 ]
@@ -165,3 +168,23 @@ def score_json(scheme_json: str, employees_json: str) -> str: ...
 def calibrate_json(scheme_json: str, employees_json: str) -> str: ...
 def _panic_for_test(message: str) -> None: ...
 def _core_timings(scheme: Scheme, employees_json: str) -> Dict[str, float]: ...
+def _analyze_json(
+    scheme: Scheme,
+    employees: Iterable[Mapping[str, Any]],
+    by: Optional[str] = None,
+    threshold: Optional[str] = None,
+    quotas_json: Optional[str] = None,
+    calibrated: Optional[List[Optional[str]]] = None,
+    lang: str = "zh",
+) -> str: ...
+def _whatif_json(scheme_a: Scheme, scheme_b: Scheme, employees: Iterable[Mapping[str, Any]]) -> str: ...
+def _report_html(
+    scheme: Scheme,
+    employees: Iterable[Mapping[str, Any]],
+    whatif: Optional[Scheme] = None,
+    by: Optional[str] = None,
+    threshold: Optional[str] = None,
+    quotas_json: Optional[str] = None,
+    lang: str = "zh",
+    generated: Optional[str] = None,
+) -> str: ...

@@ -1,0 +1,86 @@
+// Analytics, what-if and the report from Node: plain objects in the core's JSON shape,
+// and the analytics vectors (kinds analyze and whatif) replayed through the binding.
+'use strict'
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const kaohe = require('../index.js')
+const { repoRoot } = require('./helpers.js')
+
+const ex = (...p) => path.join(repoRoot, 'examples', ...p)
+const v1 = kaohe.Scheme.fromFile(ex('retention-whatif', 'scheme-v1.json'))
+const v2 = kaohe.Scheme.fromFile(ex('retention-whatif', 'scheme-v2.json'))
+const stores = JSON.parse(fs.readFileSync(ex('retention-whatif', 'employees.json'), 'utf8'))
+const regions = JSON.parse(fs.readFileSync(ex('retail-regions', 'employees.json'), 'utf8'))
+
+test('analyze returns plain objects with exact decimals', () => {
+  const a = kaohe.analyze(v1, regions, { by: 'department', lang: 'en', quotas: [{ label: 'S ≤ 15%', grades: ['S'], max: 0.15 }] })
+  assert.equal(Object.getPrototypeOf(a), Object.prototype)
+  assert.equal(a.scored, 48)
+  assert.deepEqual(a.groups.map((g) => g.group), ['华东区', '华南区', '华北区', '西南区'])
+  assert.equal(typeof a.distribution.grades[0].raw_share, 'string')
+  assert.equal(a.distribution.quotas[0].raw_status, 'above')
+  const flagged = a.anomalies.map((x) => `${x.id}:${x.input}`)
+  assert.ok(flagged.includes('R0015:sales') && flagged.includes('R0031:training_sessions'), flagged.join(' '))
+  assert.match(a.anomalies.find((x) => x.id === 'R0015').message, /check for double counting/)
+})
+
+test('whatif of the retention weight', () => {
+  const w = kaohe.whatif(v1, v2, stores)
+  assert.equal(w.compared, 12)
+  assert.equal(w.indicators[0].indicator, 'retention')
+  const crossing = w.crossings.find((c) => c.id === 'S5002')
+  assert.deepEqual([crossing.from, crossing.to, crossing.grade_move], ['A', 'B', 'down'])
+  const s5010 = w.changes.find((c) => c.id === 'S5010')
+  assert.deepEqual([s5010.score_a, s5010.score_b], ['98.40', '100.13'])
+})
+
+test('reportHtml with a what-if', () => {
+  const html = kaohe.reportHtml(v1, regions, { whatif: v2, by: 'department', lang: 'en' })
+  assert.ok(html.startsWith('<!DOCTYPE html>'))
+  assert.ok(html.includes('<section id="whatif">'))
+  assert.ok(!html.includes('<script'))
+})
+
+test('bad options are errors', () => {
+  assert.throws(() => kaohe.analyze(v1, stores, { lang: 'fr' }), RangeError)
+  assert.throws(() => kaohe.analyze(v1, stores, { threshold: 'lots' }), RangeError)
+  assert.throws(() => kaohe.analyze(v1, 'not a list'), TypeError)
+})
+
+function subset(want, got, at, diffs) {
+  if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
+    for (const [k, v] of Object.entries(want)) {
+      if (!(k in (got ?? {}))) {
+        if (v !== null) diffs.push(`${at}.${k}: missing`)
+      } else subset(v, got[k], `${at}.${k}`, diffs)
+    }
+  } else if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) {
+      diffs.push(`${at}: expected ${want.length} items, got ${JSON.stringify(got)}`)
+      return
+    }
+    want.forEach((w, i) => subset(w, got[i], `${at}[${i}]`, diffs))
+  } else {
+    const num = (v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) || typeof v === 'number'
+    const same = num(want) && num(got) ? Number(want) === Number(got) : want === got
+    if (!same) diffs.push(`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
+  }
+}
+
+const dir = path.join(repoRoot, 'spec', 'vectors', 'analytics')
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  const kase = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
+  if (kase.kind !== 'analyze' && kase.kind !== 'whatif') continue
+  test(`analytics vector ${file}`, () => {
+    const got =
+      kase.kind === 'analyze'
+        ? kaohe.analyze(kaohe.Scheme.fromObject(kase.scheme), kase.employees, kase.options)
+        : kaohe.whatif(kaohe.Scheme.fromObject(kase.scheme), kaohe.Scheme.fromObject(kase.scheme_b), kase.employees)
+    const diffs = []
+    subset(kase.expect, got, '', diffs)
+    assert.deepEqual(diffs, [])
+  })
+}
