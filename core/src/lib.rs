@@ -37,11 +37,11 @@ pub mod report;
 pub mod result;
 pub mod scheme;
 pub mod score;
+pub(crate) mod script;
 pub mod table;
 pub mod value;
 pub mod verify;
 pub mod whatif;
-pub(crate) mod script;
 
 pub use compile::CompiledScheme;
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};

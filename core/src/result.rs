@@ -11,11 +11,13 @@ use serde_json::{Map, Value};
 
 use crate::error::KaoheError;
 
-fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+/// Writes a decimal as the string it spells (serde's `serialize_with`; shared by every result type).
+pub(crate) fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(d)
 }
 
-fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+/// [`dec`] for an optional decimal (`null` when absent).
+pub(crate) fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.collect_str(d),
         None => s.serialize_none(),

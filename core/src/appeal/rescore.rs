@@ -8,7 +8,7 @@
 //! [`Rescore::score_in_effect`] and [`Rescore::grade_in_effect`] to its calibration.
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::lifecycle::AppealState;
@@ -17,16 +17,7 @@ use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
 use crate::result::{Actual, ScoreCard};
 
-fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
-}
-
-fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
-}
+use crate::result::{dec, opt_dec};
 
 /// One indicator or adjustment whose line changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

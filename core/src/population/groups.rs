@@ -2,8 +2,6 @@
 //! (an `Arc`) by every member of the group, and each grouping computed once per call.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -13,30 +11,9 @@ use super::Work;
 /// A group's path: the values of the grouping attributes, outermost first.
 pub type GroupPath = Arc<[String]>;
 
-/// FNV-1a: group keys are short texts; SipHash's DoS resistance buys nothing here.
-pub(crate) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` hashed with FNV-1a.
-pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A `HashMap` with the Fx hash: group keys are short texts from the caller's own
+/// data, so SipHash's resistance to crafted keys buys nothing here.
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// An attribute's value as group text: strings as they are, numbers and bools as
 /// written, absent or `null` as the empty string (borrowed when it is a string).
@@ -57,7 +34,7 @@ pub(crate) struct Groups {
 }
 
 fn intern(work: &[Work], attrs: &[String]) -> Groups {
-    let mut ids: FnvMap<Vec<Cow<'_, str>>, u32> = FnvMap::default();
+    let mut ids: FastMap<Vec<Cow<'_, str>>, u32> = FastMap::default();
     let mut paths: Vec<GroupPath> = Vec::new();
     let mut keys = Vec::with_capacity(work.len());
     let mut probe: Vec<Cow<'_, str>> = Vec::with_capacity(attrs.len());

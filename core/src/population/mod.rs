@@ -32,7 +32,7 @@ mod spec;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use groups::GroupPath;
@@ -45,16 +45,7 @@ use crate::compile::CompiledScheme;
 use crate::error::{Error, KaoheError};
 use crate::result::{EmployeeError, Outcome, SchemeRef, ScoreCard};
 
-fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
-}
-
-fn opt_dec<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
-}
+use crate::result::{dec, opt_dec};
 
 /// A rank within one level of `population.group_by`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

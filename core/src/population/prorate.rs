@@ -1,14 +1,12 @@
 //! Proration: the segments of one employee (records sharing an id) combined by
 //! calendar days worked in the cycle.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use super::groups::Fnv;
 use super::spec::{PopulationSpec, ProrationSpec, parse_date};
 use super::{Segment, Work};
 use crate::compile::CompiledScheme;
@@ -86,8 +84,8 @@ pub(crate) fn combine(
     let cycle = spec.proration.as_ref().and_then(Cycle::new);
     if cycle.is_none() {
         // The common case, one record per employee: no grouping (and no id copies) needed.
-        let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> =
-            HashSet::with_capacity_and_hasher(cards.len(), BuildHasherDefault::default());
+        let mut seen: rustc_hash::FxHashSet<&str> =
+            rustc_hash::FxHashSet::with_capacity_and_hasher(cards.len(), Default::default());
         if cards.iter().all(|c| seen.insert(c.id.as_str())) {
             drop(seen);
             return cards
