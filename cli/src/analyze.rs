@@ -69,38 +69,41 @@ pub(crate) fn write_text(w: &mut impl Write, scheme: &CompiledScheme, a: &Analys
     } else {
         writeln!(w, "employees {} · scored {} · failed {}", a.employees, a.scored, a.failed)?;
     }
-    writeln!(w, "\n{}", if zh { "等级分布" } else { "Grade distribution" })?;
+    let calibrated = a.distribution.grades.iter().any(|g| g.calibrated_count.is_some());
+    let heading = match (zh, calibrated) {
+        (true, false) => "等级分布",
+        (true, true) => "等级分布（原始 → 校准后）",
+        (false, false) => "Grade distribution",
+        (false, true) => "Grade distribution (raw → calibrated)",
+    };
+    writeln!(w, "\n{heading}")?;
     for g in &a.distribution.grades {
-        writeln!(w, "  {:<4} {:>6}  {:>7}", g.grade, g.raw_count, pct(g.raw_share))?;
+        write!(w, "  {:<4} {:>6}  {:>7}", g.grade, g.raw_count, pct(g.raw_share))?;
+        if let (Some(n), Some(share)) = (g.calibrated_count, g.calibrated_share) {
+            write!(w, "  →  {n:>6}  {:>7}", pct(share))?;
+        }
+        writeln!(w)?;
     }
     if a.distribution.ungraded > 0 {
         writeln!(w, "  {:<4} {:>6}", if zh { "无等级" } else { "none" }, a.distribution.ungraded)?;
     }
+    let status = |s: analytics::distribution::QuotaStatus| match (s, zh) {
+        (analytics::distribution::QuotaStatus::Within, true) => "符合",
+        (analytics::distribution::QuotaStatus::Within, false) => "within",
+        (analytics::distribution::QuotaStatus::Below, true) => "低于下限",
+        (analytics::distribution::QuotaStatus::Below, false) => "below",
+        (analytics::distribution::QuotaStatus::Above, true) => "超出上限",
+        (analytics::distribution::QuotaStatus::Above, false) => "above",
+    };
     for q in &a.distribution.quotas {
-        let status = match q.raw_status {
-            analytics::distribution::QuotaStatus::Within => {
-                if zh {
-                    "符合"
-                } else {
-                    "within"
-                }
-            }
-            analytics::distribution::QuotaStatus::Below => {
-                if zh {
-                    "低于下限"
-                } else {
-                    "below"
-                }
-            }
-            analytics::distribution::QuotaStatus::Above => {
-                if zh {
-                    "超出上限"
-                } else {
-                    "above"
-                }
-            }
-        };
-        writeln!(w, "  {} : {} ({}) {status}", q.label, q.raw_count, pct(q.raw_share))?;
+        write!(w, "  {} : {} ({}) {}", q.label, q.raw_count, pct(q.raw_share), status(q.raw_status))?;
+        if let (Some(n), Some(share), Some(st)) = (q.calibrated_count, q.calibrated_share, q.calibrated_status) {
+            write!(w, "  →  {n} ({}) {}", pct(share), status(st))?;
+        }
+        writeln!(w)?;
+    }
+    if let Some(e) = &a.calibration_error {
+        writeln!(w, "  {}: {e}", if zh { "未能校准" } else { "not calibrated" })?;
     }
     let by = a.by.as_deref().unwrap_or(if zh { "全员" } else { "all" });
     writeln!(w, "\n{} ({by})", if zh { "分组" } else { "Groups" })?;

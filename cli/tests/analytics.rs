@@ -146,3 +146,30 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(kaohe(&["whatif", V1, "nope.json", REGIONS]).status.code(), Some(2));
     assert_eq!(kaohe(&["analyze", V1, REGIONS, "--threshold", "lots"]).status.code(), Some(2));
 }
+
+#[test]
+fn analyze_calibrates_with_the_schemes_own_distribution() {
+    const SCHEME: &str = "examples/calibration/scheme.json";
+    const PEOPLE: &str = "examples/calibration/employees.json";
+    let out = kaohe(&["analyze", SCHEME, PEOPLE, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let a = json(&out);
+    let labels: Vec<&str> =
+        a["distribution"]["quotas"].as_array().unwrap().iter().map(|q| q["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["S ≤ 10%", "A ≤ 25%", "C+D ≥ 10%"]);
+    // The calibrated counts are those of `kaohe calibrate`, one per input record
+    // (a transferred employee's two segments both carry the member's grade).
+    let cal = json(&kaohe(&["calibrate", SCHEME, PEOPLE, "--format", "json"]));
+    let records: Value = serde_json::from_str(&std::fs::read_to_string(vectors::root().join(PEOPLE)).unwrap()).unwrap();
+    let mut want = std::collections::BTreeMap::<String, u64>::new();
+    for r in records.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let member = cal["members"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap();
+        *want.entry(member["grade"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    for g in a["distribution"]["grades"].as_array().unwrap() {
+        let grade = g["grade"].as_str().unwrap();
+        assert_eq!(g["calibrated_count"].as_u64(), Some(want.get(grade).copied().unwrap_or(0)), "grade {grade}");
+    }
+    assert!(a.get("calibration_error").is_none());
+}

@@ -9,6 +9,7 @@
 //! Every rule is written down in `spec/README.md`, "Analytics".
 
 pub mod anomaly;
+pub mod calibrated;
 pub mod completion;
 pub mod correlation;
 pub mod distribution;
@@ -217,6 +218,9 @@ pub struct Analysis {
     pub failed: usize,
     /// Grade distribution (raw, calibrated) against quotas.
     pub distribution: GradeDistribution,
+    /// Why the scheme's forced distribution could not be applied (raw grades only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration_error: Option<crate::error::KaoheError>,
     /// Per group: size, mean and median score, grade counts.
     pub groups: Vec<GroupSummary>,
     /// Per group and indicator: completion rate and mean achievement.
@@ -241,6 +245,17 @@ pub fn analyze(
     options: &AnalyzeOptions,
 ) -> Analysis {
     let by = options.by.as_deref();
+    // Without calibrated grades or quotas from the caller, the scheme's own forced
+    // distribution (if it declares one) supplies both.
+    let own = if options.calibrated.is_none() && options.quotas.is_empty() {
+        calibrated::scheme_calibration(scheme, cards)
+    } else {
+        Ok(None)
+    };
+    let (calibrated, quotas) = match &own {
+        Ok(Some((grades, quotas))) => (Some(grades.as_slice()), quotas.as_slice()),
+        _ => (options.calibrated.as_deref(), options.quotas.as_slice()),
+    };
     Analysis {
         scheme_id: scheme.id().to_owned(),
         scheme_version: scheme.version().to_owned(),
@@ -248,7 +263,8 @@ pub fn analyze(
         employees: employees.len().max(cards.len() + failed),
         scored: cards.len(),
         failed,
-        distribution: distribution::grade_distribution(scheme, cards, options.calibrated.as_deref(), &options.quotas),
+        distribution: distribution::grade_distribution(scheme, cards, calibrated, quotas),
+        calibration_error: own.as_ref().err().cloned(),
         groups: completion::group_summaries(scheme, cards, by),
         completion: completion::completion(scheme, cards, by),
         correlations: correlation::correlations(scheme, employees, cards),
