@@ -12,12 +12,12 @@ use crate::compile::CompiledScheme;
 use crate::error::KaoheError;
 use crate::result::ScoreCard;
 
+/// Calibrated grades parallel to the cards, and the quotas they answer to.
+pub type Calibration = (Vec<Option<String>>, Vec<QuotaView>);
+
 /// Calibrated grades (parallel to `cards`) and the quotas, from the scheme's
 /// `population.distribution`; `Ok(None)` when it declares none.
-pub fn scheme_calibration(
-    scheme: &CompiledScheme,
-    cards: &[ScoreCard],
-) -> Result<Option<(Vec<Option<String>>, Vec<QuotaView>)>, KaoheError> {
+pub fn scheme_calibration(scheme: &CompiledScheme, cards: &[ScoreCard]) -> Result<Option<Calibration>, KaoheError> {
     let Some(spec) = scheme.scheme().population.as_ref().and_then(|p| p.distribution.as_ref()) else {
         return Ok(None);
     };
