@@ -70,7 +70,7 @@ fn cards(scheme: &CompiledScheme, n: usize) -> Vec<Outcome> {
                 subtotal: score,
                 indicators: vec![line(&template.indicators[0], kpi), line(&template.indicators[1], quality)],
                 adjustments: Vec::new(),
-                attributes,
+                attributes: attributes.into(),
                 scheme: Arc::clone(&template.scheme),
             })
         })
