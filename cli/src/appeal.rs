@@ -247,8 +247,48 @@ fn write_appeal(out: &mut impl Write, cx: &Ctx, a: &AppealState) -> Result<(), F
     }
     if let Some(r) = rescore_of(cx, a)? {
         write_rescore(out, &r, zh)?;
+        if let Some(effect) = effect_of(cx, &r)? {
+            write_effect(out, &effect, zh)?;
+        }
     }
     Ok(())
+}
+
+/// What the re-score would change in the calibrated population (schemes with a
+/// `population` section), computed over every employee of the employees file.
+fn effect_of(cx: &Ctx, r: &Rescore) -> Result<Option<appeal::CalibrationEffect>, Fail> {
+    let Some(entries) = &cx.employees else { return Ok(None) };
+    if cx.scheme.scheme().population.is_none() {
+        return Ok(None);
+    }
+    let outcomes = cx.scheme.score_entries(entries);
+    appeal::calibration_effect(&cx.scheme, &outcomes, r).map_err(|e| Fail::data(format!("{}: {e}", r.appeal)))
+}
+
+fn write_effect(out: &mut impl Write, e: &appeal::CalibrationEffect, zh: bool) -> Result<(), Fail> {
+    let g = |g: &Option<String>| g.clone().unwrap_or_else(|| "-".into());
+    let a = &e.appellant;
+    let others: Vec<String> =
+        e.others.iter().map(|o| format!("{} {} → {}", o.id, g(&o.grade_before), g(&o.grade_after))).collect();
+    let (rank, grade) = ((a.rank_before, a.rank_after), (g(&a.grade_before), g(&a.grade_after)));
+    if zh {
+        let who =
+            if others.is_empty() { "其他人不变".to_owned() } else { format!("另有 {}", others.join("，")) };
+        writeln!(
+            out,
+            "      校准影响（未应用）：排名 {} → {}，校准等级 {} → {}；{who}",
+            rank.0, rank.1, grade.0, grade.1
+        )
+    } else {
+        let who =
+            if others.is_empty() { "nobody else moves".to_owned() } else { format!("also {}", others.join(", ")) };
+        writeln!(
+            out,
+            "      calibration effect (not applied): rank {} → {}, calibrated grade {} → {}; {who}",
+            rank.0, rank.1, grade.0, grade.1
+        )
+    }
+    .map_err(io_fail)
 }
 
 fn write_rescore(out: &mut impl Write, r: &Rescore, zh: bool) -> Result<(), Fail> {
@@ -330,13 +370,19 @@ pub(crate) fn run(command: AppealCommand, out: &mut impl Write) -> Result<u8, Fa
             if json {
                 let mut v = serde_json::to_value(&ledger).unwrap_or_default();
                 if cx.employees.is_some() {
-                    let mut rescores = Vec::new();
+                    let (mut rescores, mut effects) = (Vec::new(), Vec::new());
                     for a in &ledger.appeals {
                         if let Some(r) = rescore_of(&cx, a)? {
+                            if let Some(e) = effect_of(&cx, &r)? {
+                                effects.push(serde_json::to_value(&e).unwrap_or_default());
+                            }
                             rescores.push(serde_json::to_value(&r).unwrap_or_default());
                         }
                     }
                     v["rescores"] = Value::Array(rescores);
+                    if cx.scheme.scheme().population.is_some() {
+                        v["calibration_effects"] = Value::Array(effects);
+                    }
                 }
                 writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io_fail)?;
             } else {

@@ -309,3 +309,38 @@ fn publishing_opens_the_window_and_logs_the_inputs_hash() {
     assert!(entry["inputs_hash"].as_str().unwrap().starts_with("sha256:"));
     assert!(entry["scheme_hash"].as_str().unwrap().starts_with("sha256:"));
 }
+
+#[test]
+fn a_calibrated_scheme_reports_the_effect_of_an_upheld_appeal() {
+    // The example scheme with a forced distribution: at most 25 % (1 of 4) A.
+    let dir = workdir("calibrated");
+    let ev = dir.join("events.jsonl");
+    let mut scheme: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(SCHEME)).unwrap()).unwrap();
+    scheme["population"] = serde_json::json!({"distribution": {"quotas": [{"grades": ["A"], "max": 0.25}]}});
+    let scheme_path = dir.join("scheme.json");
+    std::fs::write(&scheme_path, scheme.to_string()).unwrap();
+    let args = |cmd: &str, now: &str, extra: &[&str]| -> Output {
+        let mut a = vec!["appeal", cmd, scheme_path.to_str().unwrap(), ev.to_str().unwrap(), "--calendar", CAL];
+        a.extend_from_slice(&["--now", now, "--employees", EMPLOYEES]);
+        a.extend_from_slice(extra);
+        kaohe(&a)
+    };
+    let o =
+        args("decide", "2026-10-14", &["--appeal", "A1", "--level", "hrbp", "--decision", "upheld", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    // Before: E001 100 A (rank 1), E003 85.33 B, E002 83 B (rank 3), E004 69.50 C.
+    // E002's orders 36 → 92.00 A, rank 2; the one A place is E001's, so E002 stays B.
+    let text = out(&o);
+    assert!(text.contains("re-score 83.00 B → 92.00 A (+9.00)"), "{text}");
+    assert!(
+        text.contains("calibration effect (not applied): rank 3 → 2, calibrated grade B → B; nobody else moves"),
+        "{text}"
+    );
+    let o = args("status", "2026-10-19", &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let effect = &v["calibration_effects"][0];
+    assert_eq!(effect["appellant"]["raw_grade_after"], "A");
+    assert_eq!(effect["appellant"]["grade_after"], "B");
+    assert_eq!(effect["applied"], false);
+}

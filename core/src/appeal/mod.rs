@@ -10,14 +10,17 @@
 //! - [`events`]: the JSON Lines event log (`published`, `filed`, `reviewed`, `decided`, `withdrawn`).
 //! - [`lifecycle`]: [`replay`] events at a date into the state of every appeal.
 //! - [`rescore`]: an upheld appeal re-scored with corrected inputs, indicator by indicator.
+//! - [`calibration`]: what a re-score would change in a calibrated population (reported only).
 //! - [`record`]: the audit entries for filings, decisions and re-scores.
 
+pub mod calibration;
 pub mod events;
 pub mod lifecycle;
 pub mod record;
 pub mod rescore;
 pub mod rules;
 
+pub use calibration::{CalibrationEffect, PlaceChange, calibration_effect};
 pub use events::{Decision, Event, Item, date_of, parse_events};
 pub use lifecycle::{AppealState, AppealStatus, Escalation, Ledger, replay, replay_text};
 pub use rescore::{Rescore, rescore};
