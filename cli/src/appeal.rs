@@ -330,37 +330,6 @@ fn write_header(out: &mut impl Write, cx: &Ctx, l: &Ledger) -> Result<(), Fail> 
     .map_err(io_fail)
 }
 
-fn append_audit(path: &str, entries: Vec<kaohe::audit::NewEntry>) -> Result<(), Fail> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Fail::usage(format!("[io_error] cannot read {path}: {e}"))),
-    };
-    if let Err(b) = kaohe::audit::verify_lines(&text) {
-        return Err(Fail::data(format!("{path}: the audit log is broken at line {}: {}", b.index + 1, b.reason)));
-    }
-    let mut last: Option<kaohe::audit::AuditEntry> =
-        text.lines().rfind(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str(l).ok());
-    let mut add = String::new();
-    for n in entries {
-        let e = kaohe::audit::append(last.as_ref(), n);
-        add.push_str(&serde_json::to_string(&e).unwrap_or_default());
-        add.push('\n');
-        last = Some(e);
-    }
-    append_text(path, &text, &add)
-}
-
-fn append_text(path: &str, old: &str, add: &str) -> Result<(), Fail> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Fail::usage(format!("[io_error] cannot write {path}: {e}")))?;
-    let sep = if old.is_empty() || old.ends_with('\n') { "" } else { "\n" };
-    write!(f, "{sep}{add}").map_err(|e| Fail::usage(format!("[io_error] cannot write {path}: {e}")))
-}
-
 /// Runs an appeal command; the exit code.
 pub(crate) fn run(command: AppealCommand, out: &mut impl Write) -> Result<u8, Fail> {
     let (common, event) = match command {
@@ -455,9 +424,9 @@ pub(crate) fn run(command: AppealCommand, out: &mut impl Write) -> Result<u8, Fa
         if let Some(r) = &rescore {
             entries.push(appeal::record::rescore_entry(r, event.at()));
         }
-        append_audit(log, entries)?;
+        crate::audit_log::append(log, entries)?;
     }
-    append_text(&common.events, &cx.text, &format!("{line}\n"))?;
+    crate::audit_log::append_text(&common.events, &cx.text, &format!("{line}\n"))?;
     match state {
         Some(a) => write_appeal(out, &cx, a)?,
         None => write_header(out, &cx, &ledger)?,

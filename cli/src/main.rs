@@ -6,6 +6,7 @@
 
 mod analyze;
 mod appeal;
+mod audit_log;
 mod calibrate;
 mod input;
 mod output;
@@ -82,6 +83,12 @@ enum Command {
         /// Language of the table.
         #[arg(long, default_value = "zh")]
         lang: String,
+        /// Append a `calibration` entry to this hash-chained audit log (.jsonl).
+        #[arg(long, requires = "at")]
+        audit: Option<String>,
+        /// When the calibration happened, as written in the audit entry (e.g. 2026-07-01).
+        #[arg(long)]
+        at: Option<String>,
     },
     /// List what changed between two versions of a scheme, in words.
     Diff {
@@ -271,13 +278,19 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             }
             Ok(u8::from(failed > 0))
         }
-        Command::Calibrate { scheme, inputs, format, lang: tag } => {
+        Command::Calibrate { scheme, inputs, format, lang: tag, audit, at } => {
             let lang = lang(&tag)?;
             let scheme = load_scheme(&scheme)?;
             let entries = input::read_employees(&inputs)?;
             let outcomes = output::score_with_progress(&scheme, &entries);
             let population = scheme.calibrate(&outcomes).map_err(|e| Fail::data(e.to_string()))?;
             calibrate::write(&mut stdout, &scheme, &population, format, lang).map_err(io_fail)?;
+            if let (Some(log), Some(at)) = (audit, at) {
+                let records: Vec<&kaohe::Employee> = entries.iter().filter_map(|e| e.as_ref().ok()).collect();
+                let records = serde_json::to_value(records).unwrap_or_default();
+                let entry = kaohe::population::record::calibration_entry(&population, &records, &at);
+                audit_log::append(&log, vec![entry])?;
+            }
             if !population.errors.is_empty() {
                 eprintln!("{} calibrated, {} failed", population.members.len(), population.errors.len());
             }

@@ -141,3 +141,34 @@ fn failed_employees_are_listed_and_the_rest_written() {
     assert!(out(&o).contains("b: [missing_input]"), "{}", out(&o));
     assert!(err(&o).contains("1 calibrated, 1 failed"), "{}", err(&o));
 }
+
+#[test]
+fn calibrations_go_into_the_audit_log() {
+    const SCHEME: &str = "examples/calibration/scheme.json";
+    const PEOPLE: &str = "examples/calibration/employees.json";
+    let log = std::env::temp_dir().join(format!("kaohe-calibrate-audit-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let log_s = log.to_str().unwrap();
+    // --audit needs --at: the CLI writes the time it is told, never its own clock.
+    assert_eq!(kaohe(&["calibrate", SCHEME, PEOPLE, "--audit", log_s]).status.code(), Some(2));
+    for at in ["2026-07-01", "2026-07-02"] {
+        let o = kaohe(&["calibrate", SCHEME, PEOPLE, "-f", "json", "--audit", log_s, "--at", at]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let entries: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["kind"], "calibration");
+    assert_eq!(entries[1]["prev"], entries[0]["hash"]);
+    // Every move of the result is in the entry.
+    let result: serde_json::Value =
+        serde_json::from_str(&out(&kaohe(&["calibrate", SCHEME, PEOPLE, "-f", "json"]))).unwrap();
+    let moved = result["members"].as_array().unwrap().iter().filter(|m| m["raw_grade"] != m["grade"]).count();
+    assert!(moved > 0);
+    assert_eq!(entries[0]["event"]["moved"].as_array().unwrap().len(), moved);
+    let verify = kaohe(&["audit", "verify", log_s]);
+    assert_eq!(verify.status.code(), Some(0), "{}", out(&verify));
+    // A changed byte in the calibration entry is found.
+    std::fs::write(&log, text.replacen("\"calibration\"", "\"calibratioN\"", 1)).unwrap();
+    assert_eq!(kaohe(&["audit", "verify", log_s]).status.code(), Some(1));
+}

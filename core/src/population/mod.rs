@@ -26,6 +26,7 @@ mod groups;
 mod pay;
 mod prorate;
 mod rank;
+pub mod record;
 mod rollup;
 mod spec;
 
