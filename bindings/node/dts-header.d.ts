@@ -203,7 +203,7 @@ export interface GroupRank {
 }
 
 /** One move made by the forced distribution, and why. */
-export interface GradeMove {
+export interface CalibrationMove {
   from: string
   to: string
   /** Index in `population.distribution.quotas`. */
@@ -244,7 +244,7 @@ export interface PopulationMember {
   /** The grade after the forced distribution. */
   grade: string | null
   coefficient: string | null
-  moves?: GradeMove[]
+  moves?: CalibrationMove[]
   days?: number
   segments?: { from: string; to: string; days: number; score: string; grade: string | null; attributes?: { [key: string]: JsonValue }; scheme: SchemeRef }[]
   pay?: MemberPay
