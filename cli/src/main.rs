@@ -11,6 +11,7 @@ mod calibrate;
 mod input;
 mod output;
 mod report;
+mod trend;
 mod verify;
 mod whatif;
 
@@ -149,6 +150,21 @@ enum Command {
         /// Employees (as for `score`).
         inputs: String,
         /// Write the comparison as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// A group's figures across appraisal cycles: count, mean and median score, change, grades.
+    Trend {
+        /// Cycles in order, each `LABEL=SCHEME,INPUTS` (e.g. `2026Q1=scheme.json,q1.json`).
+        #[arg(required = true, num_args = 1..)]
+        cycles: Vec<String>,
+        /// Group by this employee attribute (e.g. department).
+        #[arg(long)]
+        by: Option<String>,
+        /// Write the trend as JSON.
         #[arg(long)]
         json: bool,
         /// Language: zh or en.
@@ -340,6 +356,17 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                 analyze::write_text(&mut stdout, &scheme, &a, lang).map_err(io_fail)?;
             }
             Ok(u8::from(pop.failed > 0))
+        }
+        Command::Trend { cycles, by, json, lang: tag } => {
+            let lang = lang(&tag)?;
+            let cycles = cycles.iter().map(|c| trend::cycle(c)).collect::<Result<Vec<_>, _>>()?;
+            let (points, failed) = trend::trend(&cycles, by.as_deref());
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&points).unwrap_or_default()).map_err(io_fail)?;
+            } else {
+                trend::write_text(&mut stdout, &points, lang).map_err(io_fail)?;
+            }
+            Ok(u8::from(failed > 0))
         }
         Command::Whatif { scheme_a, scheme_b, inputs, json, lang: tag } => {
             let lang = lang(&tag)?;

@@ -173,3 +173,32 @@ fn analyze_calibrates_with_the_schemes_own_distribution() {
     }
     assert!(a.get("calibration_error").is_none());
 }
+
+#[test]
+fn trend_across_cycles_replays_the_vector() {
+    let case = vectors::load(&vectors::root().join("spec/vectors/analytics/trend-three-cycles.json"));
+    let mut args: Vec<String> = vec!["trend".into(), "--by".into(), "dept".into(), "--json".into()];
+    for c in case["cycles"].as_array().unwrap() {
+        let label = c["label"].as_str().unwrap();
+        let (s, e) = (tmp(&format!("trend-{label}-scheme.json")), tmp(&format!("trend-{label}-employees.json")));
+        std::fs::write(&s, c["scheme"].to_string()).unwrap();
+        std::fs::write(&e, c["employees"].to_string()).unwrap();
+        args.push(format!("{label}={},{}", s.display(), e.display()));
+    }
+    let out = kaohe(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = json(&out);
+    let want = case["expect"]["trend"].as_array().unwrap();
+    assert_eq!(got.as_array().unwrap().len(), want.len(), "{got}");
+    let num = |v: &Value| v.as_str().map(|s| s.parse::<kaohe::Decimal>().unwrap().normalize());
+    for (w, g) in want.iter().zip(got.as_array().unwrap()) {
+        for key in ["group", "cycle", "count"] {
+            assert_eq!(w[key], g[key], "{key} of {w}");
+        }
+        for key in ["mean_score", "mean_change"] {
+            assert_eq!(num(&w[key]), num(&g[key]), "{key} of {w}");
+        }
+    }
+    let text = kaohe(&["trend", "X"]);
+    assert_eq!(text.status.code(), Some(2), "a cycle without = and , is a usage error");
+}
