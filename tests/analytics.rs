@@ -9,52 +9,9 @@
 #[path = "support/vectors.rs"]
 mod vectors;
 
-use std::str::FromStr;
-
 use kaohe::analytics::{self, AnalyzeOptions, AnomalyOptions, QuotaView};
-use kaohe::{CompiledScheme, Decimal, Employee, Lang};
+use kaohe::{CompiledScheme, Employee, Lang};
 use serde_json::{Value, json};
-
-fn dec(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::String(s) => Decimal::from_str(s).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-        _ => None,
-    }
-}
-
-fn subset(want: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
-    match (want, got) {
-        (Value::Object(w), Value::Object(g)) => {
-            for (k, wv) in w {
-                let p = format!("{path}.{k}");
-                match g.get(k) {
-                    Some(gv) => subset(wv, gv, &p, diffs),
-                    None if wv.is_null() => {}
-                    None => diffs.push(format!("{p}: missing, expected {wv}")),
-                }
-            }
-        }
-        (Value::Array(w), Value::Array(g)) => {
-            if w.len() != g.len() {
-                diffs.push(format!("{path}: expected {} items, got {}: {got}", w.len(), g.len()));
-                return;
-            }
-            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
-                subset(wv, gv, &format!("{path}[{i}]"), diffs);
-            }
-        }
-        (w, g) => {
-            let same = match (dec(w), dec(g)) {
-                (Some(a), Some(b)) => a == b,
-                _ => w == g,
-            };
-            if !same {
-                diffs.push(format!("{path}: expected {w}, got {g}"));
-            }
-        }
-    }
-}
 
 fn scheme(v: &Value) -> CompiledScheme {
     CompiledScheme::from_json(&v.to_string()).expect("the vector's scheme compiles")
@@ -67,7 +24,7 @@ fn employees(v: &Value) -> Vec<Employee> {
 fn options(case: &Value) -> AnalyzeOptions {
     let o = &case["options"];
     let mut anomaly = AnomalyOptions::default();
-    if let Some(t) = dec(&o["threshold"]) {
+    if let Some(t) = vectors::dec(&o["threshold"]) {
         anomaly.threshold = t;
     }
     if let Some(m) = o["min_group"].as_u64() {
@@ -147,7 +104,7 @@ fn every_analytics_vector_passes() {
         assert!(case["description"].as_str().is_some_and(|d| !d.is_empty()), "{} has no description", f.display());
         let got = run(&case);
         let mut diffs = Vec::new();
-        subset(&case["expect"], &got, "", &mut diffs);
+        vectors::subset(&case["expect"], &got, "", &mut diffs);
         if !diffs.is_empty() {
             failures.push(format!("{}:\n  {}", f.display(), diffs.join("\n  ")));
         }
@@ -158,6 +115,6 @@ fn every_analytics_vector_passes() {
 #[test]
 fn the_matcher_catches_a_wrong_value() {
     let mut diffs = Vec::new();
-    subset(&json!({"a": ["1.50", {"b": 2}]}), &json!({"a": ["1.5", {"b": 3}]}), "", &mut diffs);
+    vectors::subset(&json!({"a": ["1.50", {"b": 2}]}), &json!({"a": ["1.5", {"b": 3}]}), "", &mut diffs);
     assert_eq!(diffs.len(), 1, "{diffs:?}");
 }

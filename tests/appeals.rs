@@ -5,57 +5,10 @@
 #[path = "support/vectors.rs"]
 mod vectors;
 
-use std::str::FromStr;
-
 use kaohe::appeal::{self, Event};
 use kaohe::calendar::Calendar;
-use kaohe::{CompiledScheme, Decimal, Employee};
+use kaohe::{CompiledScheme, Employee};
 use serde_json::Value;
-
-fn files() -> Vec<std::path::PathBuf> {
-    let dir = vectors::root().join("spec/vectors/appeals");
-    let mut out: Vec<_> = std::fs::read_dir(&dir)
-        .expect("spec/vectors/appeals")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    out.sort();
-    out
-}
-
-/// `want` is a subset of `got`; strings that both read as decimals compare as decimals.
-fn subset(want: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
-    match (want, got) {
-        (Value::Object(w), Value::Object(g)) => {
-            for (k, wv) in w {
-                subset(wv, g.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), diffs);
-            }
-        }
-        (Value::Array(w), Value::Array(g)) => {
-            if w.len() != g.len() {
-                diffs.push(format!("{path}: expected {} items, got {}: {got}", w.len(), g.len()));
-                return;
-            }
-            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
-                subset(wv, gv, &format!("{path}[{i}]"), diffs);
-            }
-        }
-        _ => {
-            let as_dec = |v: &Value| match v {
-                Value::String(s) => Decimal::from_str(s).ok(),
-                Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-                _ => None,
-            };
-            let same = match (as_dec(want), as_dec(got)) {
-                (Some(a), Some(b)) => a == b,
-                _ => want == got,
-            };
-            if !same {
-                diffs.push(format!("{path}: expected {want}, got {got}"));
-            }
-        }
-    }
-}
 
 fn run(path: &std::path::Path) -> Vec<String> {
     let case = vectors::load(path);
@@ -65,7 +18,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
     if let Some(errors) = case["expect"].get("scheme_errors") {
         match scheme {
             Ok(_) => diffs.push("expected scheme errors, the scheme loaded".into()),
-            Err(e) => subset(errors, &serde_json::to_value(&e.errors).unwrap(), "scheme_errors", &mut diffs),
+            Err(e) => vectors::subset(errors, &serde_json::to_value(&e.errors).unwrap(), "scheme_errors", &mut diffs),
         }
         return diffs;
     }
@@ -92,7 +45,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
         Err(e) => {
             if let Some(want) = expect.get("error") {
                 let got = serde_json::to_value(&e).unwrap();
-                subset(want, &got, "error", &mut diffs);
+                vectors::subset(want, &got, "error", &mut diffs);
                 assert!(e.line.is_some() && e.path.is_some(), "an appeal error has a location: {e}");
             } else {
                 diffs.push(format!("unexpected error {e}"));
@@ -107,7 +60,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
     let mut want_ledger = expect.clone();
     let map = want_ledger.as_object_mut().unwrap();
     let want_rescores = map.remove("rescores");
-    subset(&want_ledger, &serde_json::to_value(&ledger).unwrap(), "state", &mut diffs);
+    vectors::subset(&want_ledger, &serde_json::to_value(&ledger).unwrap(), "state", &mut diffs);
     // Replaying twice gives the same state.
     assert_eq!(appeal::replay_text(&rules, &calendar, &events_text, now).unwrap(), ledger);
     if let Some(want) = want_rescores {
@@ -124,14 +77,14 @@ fn run(path: &std::path::Path) -> Vec<String> {
                 got.push(v);
             }
         }
-        subset(&want, &Value::Array(got), "rescores", &mut diffs);
+        vectors::subset(&want, &Value::Array(got), "rescores", &mut diffs);
     }
     diffs
 }
 
 #[test]
 fn appeal_vectors() {
-    let files = files();
+    let files = vectors::files_in("appeals");
     assert!(files.len() >= 15, "the appeal vectors are missing");
     let mut failures = Vec::new();
     for f in &files {
@@ -188,7 +141,7 @@ fn results_verify_against_their_scheme() {
 /// appeal stays closed with the same decision.
 #[test]
 fn later_nows_only_add_escalations_and_closed_appeals_stay_closed() {
-    for f in files() {
+    for f in vectors::files_in("appeals") {
         let case = vectors::load(&f);
         if case["expect"].get("appeals").is_none() {
             continue;

@@ -4,67 +4,11 @@
 //! the fields it checks, an expected array must match element by element.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::path::PathBuf;
-use std::str::FromStr;
+#[path = "support/vectors.rs"]
+mod vectors;
 
-use kaohe::{CompiledScheme, Decimal, ErrorCode};
+use kaohe::{CompiledScheme, ErrorCode};
 use serde_json::Value;
-
-fn files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors/population");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    out.sort();
-    out
-}
-
-fn dec(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::String(s) => Decimal::from_str(s).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-        _ => None,
-    }
-}
-
-/// Differences between `want` (a subset) and `got`, each prefixed by its path.
-fn subset(path: &str, want: &Value, got: &Value, out: &mut Vec<String>) {
-    match want {
-        Value::Object(w) => {
-            for (k, wv) in w {
-                let gv = got.get(k).unwrap_or(&Value::Null);
-                subset(&format!("{path}.{k}"), wv, gv, out);
-            }
-        }
-        Value::Array(w) => {
-            let g = got.as_array().cloned().unwrap_or_default();
-            if w.len() != g.len() {
-                out.push(format!("{path}: expected {} entries, got {}: {got}", w.len(), g.len()));
-                return;
-            }
-            for (i, (wv, gv)) in w.iter().zip(&g).enumerate() {
-                subset(&format!("{path}[{i}]"), wv, gv, out);
-            }
-        }
-        Value::Null => {
-            let empty = got.is_null() || got.as_array().is_some_and(Vec::is_empty);
-            if !empty {
-                out.push(format!("{path}: expected nothing, got {got}"));
-            }
-        }
-        w => {
-            let same = match (dec(w), dec(got)) {
-                (Some(a), Some(b)) => a == b,
-                _ => w == got,
-            };
-            if !same {
-                out.push(format!("{path}: expected {w}, got {got}"));
-            }
-        }
-    }
-}
 
 fn run(path: &std::path::Path) -> Vec<String> {
     let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -79,7 +23,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
             Ok(_) => diffs.push("expected scheme errors, the scheme loaded".to_owned()),
             Err(errs) => {
                 let got = serde_json::to_value(&errs.errors).unwrap();
-                subset("scheme_errors", want, &got, &mut diffs);
+                vectors::subset(want, &got, "scheme_errors", &mut diffs);
             }
         }
         return diffs;
@@ -99,7 +43,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
                     diffs.push(format!("expected {code}, got {e}"));
                 }
                 if let Some(p) = want.get("path") {
-                    subset("error.path", p, &Value::from(e.path.clone()), &mut diffs);
+                    vectors::subset(p, &Value::from(e.path.clone()), "error.path", &mut diffs);
                 }
                 if let Some(m) = want["message_contains"].as_str() {
                     if !e.message.contains(m) {
@@ -124,7 +68,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
             if let Some(want) = expect.get(key) {
                 let got_key = got.get(key).unwrap_or(&Value::Null);
                 let mut d = Vec::new();
-                subset(key, want, got_key, &mut d);
+                vectors::subset(want, got_key, key, &mut d);
                 diffs.extend(d.into_iter().map(|x| format!("{label}: {x}")));
             }
         }
@@ -139,7 +83,7 @@ fn run(path: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn every_population_vector_passes() {
-    let files = files();
+    let files = vectors::files_in("population");
     assert!(files.len() >= 10, "population vectors missing");
     let mut failures = Vec::new();
     for f in &files {
@@ -154,6 +98,11 @@ fn every_population_vector_passes() {
 #[test]
 fn the_comparison_can_fail() {
     let mut d = Vec::new();
-    subset("x", &serde_json::json!({"a": "1.50", "b": [1]}), &serde_json::json!({"a": "1.5", "b": [2]}), &mut d);
+    vectors::subset(
+        &serde_json::json!({"a": "1.50", "b": [1]}),
+        &serde_json::json!({"a": "1.5", "b": [2]}),
+        "x",
+        &mut d,
+    );
     assert_eq!(d.len(), 1, "{d:?}");
 }

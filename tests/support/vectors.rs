@@ -30,6 +30,52 @@ pub fn vector_files() -> Vec<PathBuf> {
     out
 }
 
+/// The `.json` files of a vector subdirectory (`spec/vectors/<dir>/`), sorted.
+pub fn files_in(dir: &str) -> Vec<PathBuf> {
+    let path = root().join("spec/vectors").join(dir);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Pushes to `diffs` every way `got` differs from `want`, which lists only what it
+/// checks: every key of an expected object must hold the expected value, an expected
+/// array must match element by element, an expected `null` matches an absent value,
+/// `null` or an empty array, and decimals compare as decimals (`"1.50"` = `1.5`).
+pub fn subset(want: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
+    match want {
+        Value::Object(w) => {
+            for (k, wv) in w {
+                subset(wv, got.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), diffs);
+            }
+        }
+        Value::Array(w) => {
+            let g = got.as_array().map(Vec::as_slice).unwrap_or_default();
+            if w.len() != g.len() {
+                diffs.push(format!("{path}: expected {} items, got {}: {got}", w.len(), g.len()));
+                return;
+            }
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                subset(wv, gv, &format!("{path}[{i}]"), diffs);
+            }
+        }
+        Value::Null => {
+            if !(got.is_null() || got.as_array().is_some_and(Vec::is_empty)) {
+                diffs.push(format!("{path}: expected nothing, got {got}"));
+            }
+        }
+        w => {
+            if !same(w, got) {
+                diffs.push(format!("{path}: expected {w}, got {got}"));
+            }
+        }
+    }
+}
+
 pub fn shared_dir_exists() -> bool {
     root().join("../shared/spec/vectors").is_dir()
 }
@@ -39,7 +85,8 @@ pub fn load(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn dec(v: &Value) -> Option<Decimal> {
+/// A JSON number or a string spelling one, as a decimal.
+pub fn dec(v: &Value) -> Option<Decimal> {
     match v {
         Value::String(s) => Decimal::from_str(s).ok(),
         Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
