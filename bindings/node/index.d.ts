@@ -516,10 +516,40 @@ export interface WhatIf {
   crossings: Crossing[]
 }
 
+/** One cycle of `trend`: its label (e.g. `2026Q1`), the scheme it was appraised under, its employees. */
+export interface TrendCycle {
+  label: string
+  scheme: Scheme
+  employees: readonly EmployeeInput[]
+}
+
+/** Options of `trend`. */
+export interface TrendOptions {
+  /** Group by this employee attribute (e.g. `"department"`); without it everyone is in `"all"`. */
+  by?: string
+}
+
+/** One group in one cycle (`kaohe trend --json`). */
+export interface TrendPoint {
+  group: string
+  /** The cycle's label. */
+  cycle: string
+  /** Scored employees of the group in the cycle. */
+  count: number
+  mean_score: string | null
+  median_score: string | null
+  /** Mean score minus the group's mean score in its previous cycle with anyone; null in its first. */
+  mean_change: string | null
+  /** Employees per grade, grades in first-seen order across all cycles. */
+  grades: GradeCount[]
+}
+
 /** Scores the employees and analyses them: distribution against quotas, groups, completion, correlations, data quality, anomalies. */
 export declare function analyze(scheme: Scheme, employees: readonly EmployeeInput[], options?: AnalyzeOptions): Analysis
 /** Scores the employees under two schemes and compares them. */
 export declare function whatif(schemeA: Scheme, schemeB: Scheme, employees: readonly EmployeeInput[]): WhatIf
+/** Scores each cycle under its own scheme: one point per group (first-seen order) and cycle (the order given). */
+export declare function trend(cycles: readonly TrendCycle[], options?: TrendOptions): TrendPoint[]
 /** The self-contained HTML report, as `kaohe report` writes it. */
 export declare function reportHtml(scheme: Scheme, employees: readonly EmployeeInput[], options?: ReportOptions): string
 /**

@@ -168,6 +168,9 @@ const analyze = wrap(function analyze(scheme, employees, options) {
 const whatif = wrap(function whatif(schemeA, schemeB, employees) {
   return native.__whatif(schemeA, schemeB, employees)
 })
+const trend = wrap(function trend(cycles, options) {
+  return native.__trend(cycles, nativeOptions(options)?.by)
+})
 const reportHtml = wrap(function reportHtml(scheme, employees, options) {
   return native.__reportHtml(scheme, employees, nativeOptions(options), options?.whatif ?? undefined)
 })
@@ -176,6 +179,7 @@ module.exports = {
   Scheme,
   analyze,
   whatif,
+  trend,
   reportHtml,
   scoreJson: wrap(native.scoreJson),
   calibrateJson: wrap(native.calibrateJson),

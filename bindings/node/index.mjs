@@ -9,6 +9,7 @@ export const {
   Scheme,
   analyze,
   whatif,
+  trend,
   reportHtml,
   scoreJson,
   calibrateJson,

@@ -3,8 +3,8 @@
 //! strings, correlations numbers), with the types in index.d.ts.
 
 use kaohe::analytics::{AnalyzeOptions, AnomalyOptions, QuotaView};
-use napi::Env;
 use napi::bindgen_prelude::*;
+use napi::{Env, ValueType};
 use napi_derive::napi;
 
 use crate::Scheme;
@@ -118,6 +118,47 @@ pub fn whatif<'env>(
         let employees: Vec<kaohe::Employee> = entries.into_iter().filter_map(|e| e.ok()).collect();
         let w = kaohe::whatif::whatif(&scheme_a.inner, &scheme_b.inner, &employees);
         plain(env, serde_json::to_string(&w))
+    })
+}
+
+/// One cycle of `trend`, `{label, scheme, employees}`, read and scored under its own scheme.
+fn cycle(env: &Env, i: usize, item: Unknown<'_>) -> std::result::Result<(String, Scored), Failure> {
+    let usage = || {
+        Failure::Usage(
+            UsageKind::Type,
+            format!("cycles[{i}] must be {{label, scheme, employees}}: a string label and a Scheme"),
+        )
+    };
+    if item.get_type().map_err(|e| napi_failure(&e))? != ValueType::Object {
+        return Err(usage());
+    }
+    let obj = Object::from_unknown(item).map_err(|e| napi_failure(&e))?;
+    let label = obj.get_named_property::<String>("label").map_err(|_| usage())?;
+    let scheme = obj.get_named_property::<&Scheme>("scheme").map_err(|_| usage())?;
+    let employees = obj.get_named_property::<Unknown<'_>>("employees").map_err(|e| napi_failure(&e))?;
+    Ok((label, scored(&scheme.inner, env, employees)?))
+}
+
+/// Scores each cycle `{label, scheme, employees}` under its own scheme and gives a
+/// group's figures across the cycles (one point per group and cycle).
+#[napi(skip_typescript, js_name = "__trend")]
+pub fn trend<'env>(env: &'env Env, cycles: Unknown<'_>, by: Option<String>) -> Result<Unknown<'env>> {
+    guard(env, || {
+        if !cycles.is_array().unwrap_or(false) {
+            return Err(Failure::Usage(
+                UsageKind::Type,
+                "cycles must be an array of {label, scheme, employees}".to_owned(),
+            ));
+        }
+        let items = Vec::<Unknown<'_>>::from_unknown(cycles).map_err(|e| napi_failure(&e))?;
+        let scored = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| cycle(env, i, item))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let labelled: Vec<(String, &[kaohe::ScoreCard])> =
+            scored.iter().map(|(label, s)| (label.clone(), s.cards.as_slice())).collect();
+        plain(env, serde_json::to_string(&kaohe::analytics::trend::trend(&labelled, by.as_deref())))
     })
 }
 

@@ -1,5 +1,5 @@
-// Analytics, what-if and the report from Node: plain objects in the core's JSON shape,
-// and the analytics vectors (kinds analyze and whatif) replayed through the binding.
+// Analytics, what-if, trends and the report from Node: plain objects in the core's JSON
+// shape, and the analytics vectors (kinds analyze, whatif and trend) replayed through the binding.
 'use strict'
 
 const { test } = require('node:test')
@@ -44,6 +44,31 @@ test('reportHtml with a what-if', () => {
   assert.ok(!html.includes('<script'))
 })
 
+const trendCase = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, 'spec', 'vectors', 'analytics', 'trend-three-cycles.json'), 'utf8'),
+)
+const cyclesOf = (kase) =>
+  kase.cycles.map((c) => ({ label: c.label, scheme: kaohe.Scheme.fromObject(c.scheme), employees: c.employees }))
+
+test('trend returns plain points per group and cycle', () => {
+  const t = kaohe.trend(cyclesOf(trendCase), { by: 'dept' })
+  assert.ok(Array.isArray(t))
+  assert.equal(Object.getPrototypeOf(t[0]), Object.prototype)
+  assert.deepEqual(t.map((p) => `${p.group}/${p.cycle}`), ['X/2026Q1', 'X/2026Q2', 'Y/2026Q1', 'Y/2026Q3', 'Z/2026Q2'])
+  assert.deepEqual([t[1].mean_score, t[1].mean_change, t[0].mean_change], ['95', '10', null])
+  assert.deepEqual(t[0].grades.map((g) => g.grade), ['A', 'S', 'B', 'C'])
+  const all = kaohe.trend(cyclesOf(trendCase))
+  assert.deepEqual(all.map((p) => [p.group, p.count]), [['all', 3], ['all', 3], ['all', 1]])
+})
+
+test('bad trend cycles are TypeErrors', () => {
+  assert.throws(() => kaohe.trend('not a list'), TypeError)
+  assert.throws(() => kaohe.trend([{ label: 'Q1', scheme: {}, employees: [] }]), TypeError)
+  assert.throws(() => kaohe.trend([{ label: 1, scheme: v1, employees: [] }]), TypeError)
+  assert.throws(() => kaohe.trend([{ label: 'Q1', scheme: v1, employees: 'nobody' }]), TypeError)
+  assert.throws(() => kaohe.trend([], 'dept'), TypeError)
+})
+
 test('bad options are errors', () => {
   assert.throws(() => kaohe.analyze(v1, stores, { lang: 'fr' }), RangeError)
   assert.throws(() => kaohe.analyze(v1, stores, { threshold: 'lots' }), RangeError)
@@ -73,12 +98,14 @@ function subset(want, got, at, diffs) {
 const dir = path.join(repoRoot, 'spec', 'vectors', 'analytics')
 for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const kase = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
-  if (kase.kind !== 'analyze' && kase.kind !== 'whatif') continue
+  if (kase.kind !== 'analyze' && kase.kind !== 'whatif' && kase.kind !== 'trend') continue
   test(`analytics vector ${file}`, () => {
     const got =
       kase.kind === 'analyze'
         ? kaohe.analyze(kaohe.Scheme.fromObject(kase.scheme), kase.employees, kase.options)
-        : kaohe.whatif(kaohe.Scheme.fromObject(kase.scheme), kaohe.Scheme.fromObject(kase.scheme_b), kase.employees)
+        : kase.kind === 'whatif'
+          ? kaohe.whatif(kaohe.Scheme.fromObject(kase.scheme), kaohe.Scheme.fromObject(kase.scheme_b), kase.employees)
+          : { trend: kaohe.trend(cyclesOf(kase), kase.options) }
     const diffs = []
     subset(kase.expect, got, '', diffs)
     assert.deepEqual(diffs, [])

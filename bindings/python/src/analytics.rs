@@ -112,6 +112,34 @@ pub(crate) fn _whatif_json(
     })
 }
 
+/// A group's figures across cycles as JSON text (see `kaohe.trend`): each cycle
+/// `(label, scheme, employees)` is scored under its own scheme.
+#[pyfunction]
+#[pyo3(signature = (cycles, by = None))]
+pub(crate) fn _trend_json(
+    py: Python<'_>,
+    cycles: Vec<(String, Bound<'_, PyScheme>, Bound<'_, PyAny>)>,
+    by: Option<String>,
+) -> PyResult<String> {
+    guard(py, || {
+        let mut read_cycles = Vec::with_capacity(cycles.len());
+        for (label, scheme, employees) in &cycles {
+            let (emps, unreadable) = read(py, employees)?;
+            read_cycles.push((label.clone(), &scheme.get().inner, emps, unreadable));
+        }
+        let points = py.detach(move || {
+            let scored: Vec<(String, Scored)> = read_cycles
+                .into_iter()
+                .map(|(label, scheme, emps, unreadable)| (label, score(scheme, emps, unreadable)))
+                .collect();
+            let labelled: Vec<(String, &[kaohe::ScoreCard])> =
+                scored.iter().map(|(label, s)| (label.clone(), s.cards.as_slice())).collect();
+            kaohe::analytics::trend::trend(&labelled, by.as_deref())
+        });
+        serde_json::to_string(&points).map_err(|e| json_error(py, &e))
+    })
+}
+
 /// The self-contained HTML report (see `kaohe.report_html`).
 #[pyfunction]
 #[pyo3(signature = (scheme, employees, whatif = None, by = None, threshold = None, quotas_json = None, lang = "zh", generated = None))]

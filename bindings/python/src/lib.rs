@@ -411,6 +411,7 @@ fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_core_timings, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_analyze_json, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_whatif_json, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_trend_json, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_report_html, m)?)?;
     let codes = PyDict::new(m.py());
     for code in ErrorCode::ALL {

@@ -1,5 +1,5 @@
-"""Analytics, what-if and the report from Python: DataFrames (or lists of dicts
-without pandas), the analytics vectors replayed through the binding."""
+"""Analytics, what-if, trends and the report from Python: DataFrames (or lists of
+dicts without pandas), the analytics vectors replayed through the binding."""
 
 from __future__ import annotations
 
@@ -76,6 +76,58 @@ def test_report_html() -> None:
     assert '<section id="whatif">' in html and "<script" not in html
 
 
+TREND = json.loads((ROOT / "spec" / "vectors" / "analytics" / "trend-three-cycles.json").read_text(encoding="utf-8"))
+
+
+def _trend_cycles(case: Any) -> List[Any]:
+    return [(c["label"], kaohe.Scheme.from_dict(c["scheme"]), c["employees"]) for c in case["cycles"]]
+
+
+def _flat_grades(point: dict) -> dict:
+    """A trend point as the frame has it: one ``grade.<G>`` column per grade."""
+    out = {k: v for k, v in point.items() if k != "grades"}
+    for g in point.get("grades", []):
+        out[f"grade.{g['grade']}"] = g["count"]
+    return out
+
+
+def test_trend_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    t = kaohe.trend(_trend_cycles(TREND), by="dept")
+    assert isinstance(t, pd.DataFrame)
+    assert list(zip(t["group"], t["cycle"])) == [
+        ("X", "2026Q1"),
+        ("X", "2026Q2"),
+        ("Y", "2026Q1"),
+        ("Y", "2026Q3"),
+        ("Z", "2026Q2"),
+    ]
+    assert ["grade.A", "grade.S", "grade.B", "grade.C"] == [c for c in t.columns if c.startswith("grade.")]
+    x2 = t.iloc[1]
+    assert (x2["mean_score"], x2["mean_change"]) == (Decimal("95"), Decimal("10"))
+    assert isinstance(x2["median_score"], Decimal)
+
+
+def test_trend_without_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    t = kaohe.trend(_trend_cycles(TREND))
+    assert isinstance(t, list)
+    assert [(r["group"], r["cycle"], r["count"]) for r in t] == [
+        ("all", "2026Q1", 3),
+        ("all", "2026Q2", 3),
+        ("all", "2026Q3", 1),
+    ]
+    assert t[0]["mean_change"] is None and isinstance(t[1]["mean_change"], Decimal)
+
+
+def test_trend_bad_cycles() -> None:
+    scheme = kaohe.Scheme.from_file(V1)
+    with pytest.raises(TypeError):
+        kaohe.trend([("2026Q1", "not a scheme", STORES)])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        kaohe.trend([("2026Q1", scheme, 42)])  # type: ignore[list-item]
+
+
 def test_bad_language_and_threshold() -> None:
     scheme = kaohe.Scheme.from_file(V1)
     with pytest.raises(ValueError):
@@ -128,8 +180,12 @@ def test_analytics_vectors(path: Path) -> None:
         got = kaohe.whatif(
             kaohe.Scheme.from_dict(case["scheme"]), kaohe.Scheme.from_dict(case["scheme_b"]), case["employees"]
         ).raw
+    elif kind == "trend":
+        # One frame row per group and cycle, the grades flattened into grade.<G> columns.
+        got = {"trend": rows(kaohe.trend(_trend_cycles(case), by=case.get("options", {}).get("by")))}
+        want = {"trend": [_flat_grades(p) for p in case["expect"]["trend"]]}
     else:
         pytest.skip(f"{kind} vectors are replayed by the Rust tests only")
     diffs: List[str] = []
-    _subset(case["expect"], got, "", diffs)
+    _subset(want if kind == "trend" else case["expect"], got, "", diffs)
     assert not diffs, "\n".join(diffs)

@@ -14,12 +14,12 @@ once and scores employees with exact decimal arithmetic::
 ``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
 pandas or polars DataFrame. ``scheme.calibrate(records)`` ranks the population and applies
 its forced distribution, roll-up and pay; ``calibration_rows(result)`` flattens the result
-for ``pandas.DataFrame``. ``kaohe.analyze``, ``kaohe.whatif`` and ``kaohe.report_html``
-give analytics and what-if results as DataFrames, and the HTML report. Failures raise
-``KaoheError`` subclasses carrying the core's error ``code``.
+for ``pandas.DataFrame``. ``kaohe.analyze``, ``kaohe.whatif``, ``kaohe.trend`` and
+``kaohe.report_html`` give analytics, what-if and trend results as DataFrames, and the
+HTML report. Failures raise ``KaoheError`` subclasses carrying the core's error ``code``.
 """
 
-from ._analytics import Analysis, WhatIf, analyze, report_html, whatif
+from ._analytics import Analysis, WhatIf, analyze, report_html, trend, whatif
 from ._errors import InputError, KaoheError, SchemeError, ScriptError
 from ._kaohe import (
     ERROR_CODES,
@@ -55,5 +55,6 @@ __all__ = [
     "calibration_rows",
     "report_html",
     "score_json",
+    "trend",
     "whatif",
 ]

@@ -1,4 +1,4 @@
-"""Analytics, what-if and the HTML report, with results as DataFrames.
+"""Analytics, what-if, trends and the HTML report, with results as DataFrames.
 
 The core computes everything (the rules are in ``spec/README.md``, "Analytics,
 anomalies and what-if"); this module turns its results into tables: pandas DataFrames
@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ._kaohe import _analyze_json, _report_html, _whatif_json
+from ._kaohe import _analyze_json, _report_html, _trend_json, _whatif_json
 
 if TYPE_CHECKING:
     from ._kaohe import Scheme
 
-__all__ = ["Analysis", "WhatIf", "analyze", "whatif", "report_html"]
+__all__ = ["Analysis", "WhatIf", "analyze", "whatif", "trend", "report_html"]
 
 #: Fields whose text values are decimals.
 _DECIMALS = frozenset(
@@ -162,6 +162,20 @@ def whatif(scheme_a: "Scheme", scheme_b: "Scheme", employees: Iterable[Mapping[s
         indicators=_frame(raw["indicators"]),
         crossings=_frame(raw["crossings"]),
         raw=raw,
+    )
+
+
+def trend(
+    cycles: Sequence[Tuple[str, "Scheme", Iterable[Mapping[str, Any]]]], by: Optional[str] = None
+) -> Any:
+    """Scores each cycle ``(label, scheme, employees)`` under its own scheme and gives a
+    group's figures across the cycles: one row per group (attribute ``by``, first-seen
+    order) and cycle (the order given) with count, mean and median score, the change of
+    the mean since the group's previous cycle, and a column per grade."""
+    return _frame(
+        json.loads(
+            _trend_json([(label, scheme, _records(employees)) for label, scheme, employees in cycles], by=by)
+        )
     )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "_core_timings",
     "_analyze_json",
     "_whatif_json",
+    "_trend_json",
     "_report_html",
     "ERROR_CODES",
     "__version__",
@@ -178,6 +179,7 @@ def _analyze_json(
     lang: str = "zh",
 ) -> str: ...
 def _whatif_json(scheme_a: Scheme, scheme_b: Scheme, employees: Iterable[Mapping[str, Any]]) -> str: ...
+def _trend_json(cycles: List[Tuple[str, Scheme, Iterable[Mapping[str, Any]]]], by: Optional[str] = None) -> str: ...
 def _report_html(
     scheme: Scheme,
     employees: Iterable[Mapping[str, Any]],
