@@ -74,21 +74,6 @@ fn actual_text(a: Option<&Actual>) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[pymethods]
 impl PyScoreCard {
     /// Employee id.
@@ -190,9 +175,14 @@ impl PyScoreCard {
     fn _repr_html_(&self) -> String {
         let c = &self.card;
         let mut h = String::new();
-        let _ = write!(h, "<div class=\"kaohe-scorecard\"><p><b>{}</b>: score <b>{}</b>", escape(&c.id), c.score);
+        let _ = write!(
+            h,
+            "<div class=\"kaohe-scorecard\"><p><b>{}</b>: score <b>{}</b>",
+            kaohe::report::esc(&c.id),
+            c.score
+        );
         if let Some(g) = &c.grade {
-            let _ = write!(h, ", grade <b>{}</b>", escape(g));
+            let _ = write!(h, ", grade <b>{}</b>", kaohe::report::esc(g));
         }
         if let Some(k) = &c.coefficient {
             let _ = write!(h, ", coefficient {k}");
@@ -206,8 +196,8 @@ impl PyScoreCard {
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&i.id),
-                escape(&actual_text(i.actual.as_ref())),
+                kaohe::report::esc(&i.id),
+                kaohe::report::esc(&actual_text(i.actual.as_ref())),
                 i.achievement.map_or_else(String::new, |a| a.to_string()),
                 i.weight,
                 i.points.map_or_else(String::new, |p| p.to_string()),
@@ -221,7 +211,7 @@ impl PyScoreCard {
                 let _ = write!(
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&a.id),
+                    kaohe::report::esc(&a.id),
                     if a.veto {
                         "veto"
                     } else if a.applied {
