@@ -45,5 +45,5 @@ pub(crate) fn read_employees(path: &str) -> Result<Vec<Result<Employee, Employee
     } else {
         kaohe::parse_records(&text).map_err(|e| doc_fail(path, &e))?
     };
-    Ok(records.into_iter().enumerate().map(|(i, v)| kaohe::score::record(i, v)).collect())
+    Ok(kaohe::employee_entries(records))
 }

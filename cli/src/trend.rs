@@ -55,29 +55,18 @@ pub(crate) fn write_text(w: &mut impl Write, points: &[TrendPoint], lang: Lang) 
             group = Some(&p.group);
         }
         let grades: Vec<String> = p.grades.iter().map(|g| format!("{} {}", g.grade, g.count)).collect();
-        if zh {
-            writeln!(
-                w,
-                "  {}  n={}  平均 {}（{}）  中位数 {}  [{}]",
-                p.cycle,
-                p.count,
-                two(p.mean_score),
-                change(p.mean_change),
-                two(p.median_score),
-                grades.join(", ")
-            )?;
-        } else {
-            writeln!(
-                w,
-                "  {}  n={}  mean {} ({})  median {}  [{}]",
-                p.cycle,
-                p.count,
-                two(p.mean_score),
-                change(p.mean_change),
-                two(p.median_score),
-                grades.join(", ")
-            )?;
-        }
+        let (mean, median) = if zh { ("平均", "中位数") } else { ("mean", "median") };
+        let (open, close) = if zh { ("（", "）") } else { (" (", ")") };
+        writeln!(
+            w,
+            "  {}  n={}  {mean} {}{open}{}{close}  {median} {}  [{}]",
+            p.cycle,
+            p.count,
+            two(p.mean_score),
+            change(p.mean_change),
+            two(p.median_score),
+            grades.join(", ")
+        )?;
     }
     Ok(())
 }

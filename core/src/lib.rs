@@ -86,7 +86,13 @@ impl CompiledScheme {
 /// (one record per line). Unreadable records become error entries in their place;
 /// only a document that is not JSON at all fails as a whole.
 pub fn parse_employees(text: &str) -> Result<Vec<Result<Employee, EmployeeError>>, KaoheError> {
-    Ok(parse_records(text)?.into_iter().enumerate().map(|(i, v)| score::record(i, v)).collect())
+    Ok(employee_entries(parse_records(text)?))
+}
+
+/// Reads raw records (from a document, a table, a binding's objects) into employees,
+/// each unreadable record an error entry in its place (`employees[i]…` in its path).
+pub fn employee_entries(records: Vec<serde_json::Value>) -> Vec<Result<Employee, EmployeeError>> {
+    records.into_iter().enumerate().map(|(i, v)| score::record(i, v)).collect()
 }
 
 /// Reads an employees document into raw JSON records (array or JSON Lines).

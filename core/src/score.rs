@@ -455,8 +455,7 @@ impl CompiledScheme {
     /// Scores raw JSON records (as read from a document): malformed records become error entries.
     /// With the `parallel` feature the batch is scored on all cores (identical results).
     pub fn score_values(&self, records: Vec<Value>) -> Vec<Outcome> {
-        let entries: Vec<Result<Employee, EmployeeError>> =
-            records.into_iter().enumerate().map(|(i, v)| record(i, v)).collect();
+        let entries = crate::employee_entries(records);
         #[cfg(feature = "parallel")]
         return self.score_entries_par(&entries);
         #[cfg(not(feature = "parallel"))]

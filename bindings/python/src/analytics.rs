@@ -7,23 +7,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::PyScheme;
-use crate::convert::to_value;
 use crate::errors::{guard, internal, to_pyerr};
 
 /// Reads employee records; unreadable ones are counted as failed.
 fn read(py: Python<'_>, employees: &Bound<'_, PyAny>) -> PyResult<(Vec<Employee>, usize)> {
-    let mut out = Vec::new();
-    let mut unreadable = 0;
-    for (i, item) in employees.try_iter()?.enumerate() {
-        if i % 4096 == 4095 {
-            py.check_signals()?;
-        }
-        match to_value(&item?).ok().map(|v| kaohe::score::record(i, v)) {
-            Some(Ok(e)) => out.push(e),
-            _ => unreadable += 1,
-        }
-    }
-    Ok((out, unreadable))
+    let entries = crate::read_entries(py, employees)?;
+    let unreadable = entries.iter().filter(|e| e.is_err()).count();
+    Ok((entries.into_iter().filter_map(Result::ok).collect(), unreadable))
 }
 
 fn lang(tag: &str) -> PyResult<Lang> {

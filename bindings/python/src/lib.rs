@@ -49,6 +49,30 @@ impl PyScheme {
     }
 }
 
+/// Reads an iterable of employee records; an unreadable record becomes an error entry in
+/// its place. Reading needs the GIL, so other threads and Ctrl-C get in now and then.
+pub(crate) fn read_entries(
+    py: Python<'_>,
+    employees: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Result<kaohe::Employee, kaohe::EmployeeError>>> {
+    let mut entries = Vec::new();
+    for (i, item) in employees.try_iter()?.enumerate() {
+        if i % YIELD_EVERY == YIELD_EVERY - 1 {
+            py.check_signals()?;
+            py.detach(|| ());
+        }
+        let item = item?;
+        entries.push(match to_value(&item) {
+            Ok(v) => kaohe::score::record(i, v),
+            Err(e) => Err(kaohe::EmployeeError {
+                id: record_id(&item),
+                error: e.into_error(ErrorCode::InvalidInput, &format!("employees[{i}]")),
+            }),
+        });
+    }
+    Ok(entries)
+}
+
 #[pymethods]
 impl PyScheme {
     /// Loads and compiles a scheme from JSON text.
@@ -190,22 +214,7 @@ impl PyScheme {
     /// a `ScoreCard`, or an `EmployeeError` in the place of an employee that failed.
     fn score_many<'py>(&self, py: Python<'py>, employees: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
-            let mut entries = Vec::new();
-            for (i, item) in employees.try_iter()?.enumerate() {
-                if i % YIELD_EVERY == YIELD_EVERY - 1 {
-                    // Reading records needs the GIL: let other threads and Ctrl-C in now and then.
-                    py.check_signals()?;
-                    py.detach(|| ());
-                }
-                let item = item?;
-                entries.push(match to_value(&item) {
-                    Ok(v) => kaohe::score::record(i, v),
-                    Err(e) => Err(kaohe::EmployeeError {
-                        id: record_id(&item),
-                        error: e.into_error(ErrorCode::InvalidInput, &format!("employees[{i}]")),
-                    }),
-                });
-            }
+            let entries = read_entries(py, employees)?;
             let scheme = &self.inner;
             let outcomes = py.detach(move || scheme.score_entries_par(&entries));
             let items = outcomes.into_iter().map(|o| outcome_to_py(py, scheme, o)).collect::<PyResult<Vec<_>>>()?;
@@ -219,17 +228,7 @@ impl PyScheme {
     /// Raises `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold.
     fn calibrate<'py>(&self, py: Python<'py>, employees: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let mut entries = Vec::new();
-            for (i, item) in employees.try_iter()?.enumerate() {
-                let item = item?;
-                entries.push(match to_value(&item) {
-                    Ok(v) => kaohe::score::record(i, v),
-                    Err(e) => Err(kaohe::EmployeeError {
-                        id: record_id(&item),
-                        error: e.into_error(ErrorCode::InvalidInput, &format!("employees[{i}]")),
-                    }),
-                });
-            }
+            let entries = read_entries(py, employees)?;
             let scheme = &self.inner;
             let population = py
                 .detach(move || scheme.calibrate_owned(scheme.score_entries_par(&entries)))
@@ -351,11 +350,7 @@ fn _core_timings<'py>(
         let scheme = &scheme.get().inner;
         let timed = py.detach(move || -> Result<[(&'static str, f64); 5], KaoheError> {
             let t = Instant::now();
-            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| kaohe::score::record(i, v))
-                .collect();
+            let entries = kaohe::parse_employees(&employees_json)?;
             let parse = t.elapsed().as_secs_f64();
             let t = Instant::now();
             let outcomes = scheme.score_entries_par(&entries);

@@ -121,11 +121,7 @@ impl Scheme {
     /// in parallel, in order. Throws a document error only when the text is not JSON at all.
     pub fn score_many_json(&self, employees_json: String) -> Result<Vec<Outcome>, KaoheError> {
         guard(|| {
-            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| kaohe::score::record(i, v))
-                .collect();
+            let entries = kaohe::parse_employees(&employees_json)?;
             Ok(outcomes(&self.0.score_entries_par(&entries)))
         })
     }
@@ -136,11 +132,7 @@ impl Scheme {
     /// is no `id` column.
     pub fn score_rows(&self, headers: Vec<String>, rows: Vec<Vec<String>>) -> Result<Vec<Outcome>, KaoheError> {
         guard(|| {
-            let entries: Vec<_> = kaohe::table::records_from_rows(&headers, rows)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| kaohe::score::record(i, v))
-                .collect();
+            let entries = kaohe::employee_entries(kaohe::table::records_from_rows(&headers, rows)?);
             Ok(outcomes(&self.0.score_entries_par(&entries)))
         })
     }
@@ -151,11 +143,7 @@ impl Scheme {
     /// error (`quota_infeasible`) when a group's head counts cannot hold.
     pub fn calibrate_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
         guard(|| {
-            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| kaohe::score::record(i, v))
-                .collect();
+            let entries = kaohe::parse_employees(&employees_json)?;
             Ok(self.0.calibrate_owned(self.0.score_entries_par(&entries))?.to_json_string())
         })
     }
@@ -164,11 +152,7 @@ impl Scheme {
     /// shape (as `kaohe score --format json` prints it), reusing this compiled scheme.
     pub fn score_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
         guard(|| {
-            let entries: Vec<_> = kaohe::parse_records(&employees_json)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| kaohe::score::record(i, v))
-                .collect();
+            let entries = kaohe::parse_employees(&employees_json)?;
             Ok(kaohe::result::outcomes_to_json(&self.0.score_entries_par(&entries)))
         })
     }
