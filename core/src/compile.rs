@@ -211,7 +211,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
     // Defaults are read like employee values (after the declared bounds are known).
     for (spec, decl) in inputs.iter_mut().zip(scheme.inputs.values()) {
         if let Some(raw) = decl.default.as_ref().filter(|v| !v.is_null()) {
-            match spec.convert(raw) {
+            match spec.convert(&crate::employee::Input::from_json(raw.clone())) {
                 Ok(v) => spec.default = v,
                 Err(e) => cx.push(
                     ErrorCode::InvalidScheme,

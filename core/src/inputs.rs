@@ -1,75 +1,20 @@
-//! Employees as they arrive, and reading their values into checked slots.
+//! Reading an employee's values into checked slots.
 //!
-//! An employee is `{"id", "attributes"?: {...}, "values": {...}}`. Values are read
-//! by the scheme's input declarations: numbers exactly (a string spelling a decimal
+//! Values ([`crate::employee::Input`]) are read by the scheme's input declarations: numbers exactly (a string spelling a decimal
 //! counts), integers without a fraction, bools (`true`/`false`, `"yes"`/`"no"`,
 //! `1`/`0`), text, and ratings (`{"peer": [3, 5, 4]}`, or `"3;5;4"` from a table).
 
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+pub use crate::employee::{Employee, id_of};
+use crate::employee::{Input, blank, show};
 use crate::error::{ErrorCode, KaoheError};
 use crate::num::{decimal_from_json, parse_decimal};
 use crate::scheme::InputType;
 use crate::value::{Ratings, Val};
-
-/// One employee to score.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Employee {
-    /// The employee's identifier.
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    /// Attributes kept beside the result (department, level, manager…); not scored.
-    /// Shared with every result card of the employee (cloning it is a reference count).
-    #[serde(default, skip_serializing_if = "crate::result::no_attributes")]
-    pub attributes: Arc<Map<String, Value>>,
-    /// Input values by input name.
-    #[serde(default)]
-    pub values: Map<String, Value>,
-}
-
-impl Employee {
-    /// An employee with the given id and values.
-    pub fn new(id: impl Into<String>, values: Map<String, Value>) -> Self {
-        Employee { id: id.into(), attributes: Arc::default(), values }
-    }
-
-    /// Reads one employee from a JSON value, with a message naming what is wrong.
-    pub fn from_value(v: Value) -> Result<Employee, KaoheError> {
-        if !v.is_object() {
-            return Err(KaoheError::new(
-                ErrorCode::InvalidInput,
-                format!("an employee record must be an object {{\"id\", \"values\"}}, got {}", show(&v)),
-            ));
-        }
-        let id = v.get("id").and_then(id_of);
-        serde_json::from_value(v).map_err(|e| {
-            let mut err = KaoheError::new(ErrorCode::InvalidInput, format!("the employee record is malformed: {e}"));
-            if id.is_none() {
-                err = err.at("id");
-            }
-            err
-        })
-    }
-}
-
-/// The id of an employee record given as text or a number.
-pub fn id_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.as_str().to_owned()),
-        _ => None,
-    }
-}
-
-fn id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let v = Value::deserialize(d)?;
-    id_of(&v).ok_or_else(|| serde::de::Error::custom("id must be a string or a number"))
-}
 
 /// How one input is read and checked.
 #[derive(Debug, Clone)]
@@ -89,22 +34,12 @@ fn invalid(name: &str, message: String) -> KaoheError {
     KaoheError::new(ErrorCode::InvalidInput, message).at(format!("values.{name}"))
 }
 
-/// Empty or only spaces (a blank cell), looking no further than the first character otherwise.
-fn blank(s: &str) -> bool {
-    s.chars().next().is_none_or(char::is_whitespace) && s.trim().is_empty()
-}
-
-fn show(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
-}
-
 impl InputSpec {
-    /// Reads the employee's raw value (or the default) into a checked value.
-    pub fn read(&self, raw: Option<&Value>) -> Result<Val, KaoheError> {
+    /// Reads the employee's value (or the default) into a checked value.
+    pub fn read(&self, raw: Option<&Input>) -> Result<Val, KaoheError> {
         let raw = match raw {
-            None | Some(Value::Null) => return Ok(self.default.clone()),
-            Some(Value::String(s)) if blank(s) && self.kind != InputType::Text => {
+            None | Some(Input::Null) => return Ok(self.default.clone()),
+            Some(Input::Text(s, _)) if blank(s) && self.kind != InputType::Text => {
                 return Ok(self.default.clone());
             }
             Some(v) => v,
@@ -113,12 +48,13 @@ impl InputSpec {
     }
 
     /// Converts a present value.
-    pub fn convert(&self, raw: &Value) -> Result<Val, KaoheError> {
+    pub fn convert(&self, raw: &Input) -> Result<Val, KaoheError> {
         let name = &self.name;
         match self.kind {
             InputType::Number | InputType::Integer => {
-                let Some(d) = decimal_from_json(raw) else {
-                    return Err(invalid(name, format!("'{name}' must be a number, got {}", show(raw))));
+                let d = match raw {
+                    Input::Number(d) | Input::Text(_, Some(d)) => *d,
+                    _ => raw.decimal().ok_or_else(|| self.not_a("a number", raw))?,
                 };
                 if self.kind == InputType::Integer && d.scale() != 0 && !d.fract().is_zero() {
                     return Err(invalid(name, format!("'{name}' must be a whole number, got {d}")));
@@ -132,22 +68,41 @@ impl InputSpec {
                 Ok(Val::Num(d))
             }
             InputType::Bool => match raw {
-                Value::Bool(b) => Ok(Val::Bool(*b)),
-                Value::Number(n) if n.as_str() == "0" || n.as_str() == "1" => Ok(Val::Bool(n.as_str() == "1")),
-                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                Input::Bool(b) => Ok(Val::Bool(*b)),
+                Input::Number(d) if d.scale() == 0 && (d.is_zero() || *d == Decimal::ONE) => {
+                    Ok(Val::Bool(!d.is_zero()))
+                }
+                Input::Text(s, _) => match s.trim().to_ascii_lowercase().as_str() {
                     "true" | "yes" | "y" | "1" | "是" => Ok(Val::Bool(true)),
                     "false" | "no" | "n" | "0" | "否" => Ok(Val::Bool(false)),
-                    _ => Err(invalid(name, format!("'{name}' must be true or false, got {}", show(raw)))),
+                    _ => Err(self.not_a("true or false", raw)),
                 },
-                _ => Err(invalid(name, format!("'{name}' must be true or false, got {}", show(raw)))),
+                _ => Err(self.not_a("true or false", raw)),
             },
             InputType::Text => match raw {
-                Value::String(s) => Ok(Val::Text(Arc::from(s.as_str()))),
-                Value::Number(n) => Ok(Val::Text(Arc::from(n.as_str()))),
-                _ => Err(invalid(name, format!("'{name}' must be text, got {}", show(raw)))),
+                Input::Text(s, _) => Ok(Val::Text(s.clone())),
+                Input::Number(d) => Ok(Val::Text(Arc::from(d.to_string()))),
+                Input::Json(Value::Number(n)) => Ok(Val::Text(Arc::from(n.as_str()))),
+                _ => Err(self.not_a("text", raw)),
             },
-            InputType::Ratings => self.ratings(raw),
+            InputType::Ratings => match raw {
+                Input::Ratings(r) => self.read_ratings(r),
+                Input::Json(v) => self.ratings(v),
+                Input::Text(s, _) => self.ratings(&Value::String(s.to_string())),
+                _ => Err(invalid(
+                    name,
+                    format!(
+                        "'{name}' must map rater groups to ratings, like {{\"peer\": [3, 5]}}, got {}",
+                        raw.shown()
+                    ),
+                )),
+            },
         }
+    }
+
+    fn not_a(&self, what: &str, raw: &Input) -> KaoheError {
+        let name = &self.name;
+        invalid(name, format!("'{name}' must be {what}, got {}", raw.shown()))
     }
 
     fn ratings(&self, raw: &Value) -> Result<Val, KaoheError> {
@@ -207,6 +162,32 @@ impl InputSpec {
         Ok(Val::Ratings(Arc::new(out)))
     }
 
+    /// Ratings read with the record: shared as they are when the scheme weighs every
+    /// group given, otherwise only the weighed groups are kept.
+    fn read_ratings(&self, given: &Arc<Ratings>) -> Result<Val, KaoheError> {
+        for (group, xs) in given.iter() {
+            if self.groups.is_empty() || self.groups.iter().any(|g| **g == *group) {
+                for x in xs {
+                    self.check_scale(*x, group)?;
+                }
+            }
+        }
+        if self.groups.is_empty() || given.groups.iter().all(|g| self.groups.contains(g)) {
+            return Ok(Val::Ratings(given.clone()));
+        }
+        let mut out = Ratings::default();
+        for (group, xs) in given.iter() {
+            if let Some(g) = self.groups.iter().find(|g| ***g == *group) {
+                out.groups.push(g.clone());
+                out.values.push(xs.to_vec());
+            }
+        }
+        if out.groups.is_empty() {
+            return Ok(self.default.clone());
+        }
+        Ok(Val::Ratings(Arc::new(out)))
+    }
+
     fn check_scale(&self, d: Decimal, group: &str) -> Result<(), KaoheError> {
         let name = &self.name;
         for (lo, hi, indicator) in &self.scales {
@@ -240,8 +221,8 @@ mod tests {
         }
     }
 
-    fn json(s: &str) -> Value {
-        serde_json::from_str(s).unwrap_or(Value::Null)
+    fn json(s: &str) -> Input {
+        Input::from_json(serde_json::from_str(s).unwrap_or(Value::Null))
     }
 
     #[test]
@@ -271,15 +252,15 @@ mod tests {
         assert_eq!(m.get("peer"), Some(&[Decimal::from(3), Decimal::from(5), Decimal::from(4)][..]));
         let e = r.read(Some(&json(r#"{"peer": [6]}"#))).err().map(|e| (e.code, e.path));
         assert_eq!(e, Some((ErrorCode::InvalidInput, Some("values.x.peer".into()))));
-    }
-
-    #[test]
-    fn employee_records() {
-        let e = Employee::from_value(json(r#"{"id": 7, "values": {"a": 1}}"#));
-        assert_eq!(e.map(|e| e.id), Ok("7".to_owned()));
-        let e = Employee::from_value(json(r#"{"values": {}}"#));
-        assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
-        let e = Employee::from_value(json(r#"["E1", {}, {"a": 1}]"#));
-        assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        // Rating groups read with the record: shared whole, or cut to the weighed groups.
+        let given = json(r#"{"peer": [3, 5], "manager": [4], "board": [9]}"#);
+        assert!(matches!(given, Input::Ratings(_)));
+        assert!(r.read(Some(&given)).is_err(), "9 is outside 1–5 when every group counts");
+        let mut weighed = spec(InputType::Ratings);
+        weighed.groups = vec![Arc::from("manager"), Arc::from("peer")];
+        let Ok(Val::Ratings(m)) = weighed.read(Some(&given)) else { panic!("ratings") };
+        assert_eq!(m.groups, [Arc::from("manager"), Arc::from("peer")]);
+        let only_board = json(r#"{"board": [9]}"#);
+        assert_eq!(weighed.read(Some(&only_board)), Ok(Val::None));
     }
 }

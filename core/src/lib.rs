@@ -26,6 +26,7 @@ pub mod audit;
 pub mod calendar;
 pub mod compile;
 pub mod diff;
+pub mod employee;
 pub mod error;
 pub mod explain;
 pub mod hash;
@@ -44,9 +45,9 @@ pub mod verify;
 pub mod whatif;
 
 pub use compile::CompiledScheme;
+pub use employee::{Employee, Input, Values};
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 pub use explain::Lang;
-pub use inputs::Employee;
 pub use load::Format;
 pub use population::{Population, calibrate_json};
 pub use result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};

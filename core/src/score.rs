@@ -213,24 +213,16 @@ impl CompiledScheme {
     /// Reads the employee's values into the input slots. Both the scheme's inputs and
     /// the employee's values are sorted by name, so one merge pass finds every value.
     fn read_inputs(&self, employee: &Employee, slots: &mut [Val]) -> Result<(), KaoheError> {
-        let inputs = &self.inner.inputs;
         let mut values = employee.values.iter().peekable();
-        let mut prev: Option<&str> = None;
-        for (i, spec) in inputs.iter().enumerate() {
+        for (i, spec) in self.inner.inputs.iter().enumerate() {
             let mut found = None;
             while let Some((k, v)) = values.peek() {
-                if prev.is_some_and(|p| p > k.as_str()) {
-                    // Not sorted (a map type that keeps insertion order): look names up instead.
-                    return self.read_inputs_by_lookup(employee, slots);
-                }
-                match k.as_str().cmp(spec.name.as_str()) {
+                match k.cmp(&spec.name.as_str()) {
                     std::cmp::Ordering::Less => {
-                        prev = Some(k.as_str());
                         values.next();
                     }
                     std::cmp::Ordering::Equal => {
                         found = Some(*v);
-                        prev = Some(k.as_str());
                         values.next();
                         break;
                     }
@@ -238,13 +230,6 @@ impl CompiledScheme {
                 }
             }
             slots[i] = spec.read(found)?;
-        }
-        Ok(())
-    }
-
-    fn read_inputs_by_lookup(&self, employee: &Employee, slots: &mut [Val]) -> Result<(), KaoheError> {
-        for (i, spec) in self.inner.inputs.iter().enumerate() {
-            slots[i] = spec.read(employee.values.get(&spec.name))?;
         }
         Ok(())
     }

@@ -133,7 +133,7 @@ impl Employee {
         Ok(kaohe::Employee {
             id: self.id.clone(),
             attributes: std::sync::Arc::new(map_to_json(&self.attributes, "attributes")?),
-            values: map_to_json(&self.values, "values")?,
+            values: map_to_json(&self.values, "values")?.into(),
         })
     }
 }

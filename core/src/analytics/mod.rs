@@ -163,10 +163,7 @@ pub fn quantile_sorted(sorted: &[Decimal], p: Decimal) -> Option<Decimal> {
 /// The numeric value of an input as the employee gave it (numbers, or text spelling a
 /// decimal); `None` for absent, null, empty or non-numeric values.
 pub fn numeric_input(employee: &Employee, name: &str) -> Option<Decimal> {
-    match employee.values.get(name)? {
-        Value::String(s) if s.trim().is_empty() => None,
-        v => crate::num::decimal_from_json(v),
-    }
+    employee.values.get(name).filter(|v| !v.is_blank()).and_then(crate::Input::decimal)
 }
 
 /// Names of the scheme's number and integer inputs, in name order.

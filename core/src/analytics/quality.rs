@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{quantile_select, share};
 use crate::compile::CompiledScheme;
-use crate::inputs::Employee;
+use crate::employee::{Employee, Input};
 use crate::scheme::InputType;
 
 /// At most this many example values are listed per input.
@@ -79,12 +79,8 @@ pub struct InputQuality {
     pub examples: Vec<UnusualValue>,
 }
 
-fn is_missing(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(_) => false,
-    }
+fn is_missing(v: Option<&Input>) -> bool {
+    v.is_none_or(Input::is_blank)
 }
 
 /// The quality of every declared input, in name order.
@@ -120,7 +116,7 @@ pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQual
             if !numeric {
                 continue;
             }
-            let Some(d) = raw.and_then(crate::num::decimal_from_json) else {
+            let Some(d) = raw.and_then(Input::decimal) else {
                 q.not_number += 1;
                 flagged.push((i, Unusual::NotNumber));
                 continue;
@@ -167,7 +163,7 @@ pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQual
             .take(MAX_EXAMPLES)
             .map(|(i, reason)| UnusualValue {
                 id: employees[i].id.clone(),
-                value: employees[i].values.get(name).cloned().unwrap_or(Value::Null),
+                value: employees[i].values.get(name).map_or(Value::Null, Input::to_json),
                 reason,
             })
             .collect();

@@ -12,6 +12,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod fast;
+
+pub use fast::{add, clamp, cmp, le, lt, mul, parse_plain, sub};
+
 /// A decimal read exactly from a scheme (a JSON number or a string spelling one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dec(pub Decimal);
@@ -40,6 +44,9 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let t = text.trim();
     if t.is_empty() {
         return None;
+    }
+    if let Some(d) = fast::parse_plain(t) {
+        return Some(d);
     }
     let t = t.strip_prefix('+').unwrap_or(t);
     Decimal::from_str_exact(t)
@@ -127,7 +134,9 @@ impl schemars::JsonSchema for Dec {
 pub fn decimal_from_json(v: &serde_json::Value) -> Option<Decimal> {
     match v {
         // A JSON number's text is already clean: no trimming or sign handling needed.
-        serde_json::Value::Number(n) => Decimal::from_str_exact(n.as_str()).ok().or_else(|| parse_decimal(n.as_str())),
+        serde_json::Value::Number(n) => fast::parse_plain(n.as_str())
+            .or_else(|| Decimal::from_str_exact(n.as_str()).ok())
+            .or_else(|| parse_decimal(n.as_str())),
         serde_json::Value::String(s) => parse_decimal(s),
         _ => None,
     }
@@ -171,66 +180,9 @@ impl RoundingMode {
     }
 }
 
-/// Powers of ten up to 10^28 (the largest decimal scale) as `i128`.
-const POW10: [i128; 29] = {
-    let mut t = [1i128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
-/// Compares two decimals. Scoring compares values of different scales all the time
-/// (`12345.67` against a minimum of `0`); with the mantissas brought to one scale in
-/// `i128` that is one multiplication, where [`Decimal::cmp`] rescales in 32-bit
-/// limbs. Falls back to it when the scaled mantissa would not fit.
-#[inline]
-pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
-    let (ma, mb) = (a.mantissa(), b.mantissa());
-    if sa == sb {
-        return ma.cmp(&mb);
-    }
-    let scaled = if sa < sb {
-        POW10[(sb - sa) as usize].checked_mul(ma).map(|x| (x, mb))
-    } else {
-        POW10[(sa - sb) as usize].checked_mul(mb).map(|y| (ma, y))
-    };
-    match scaled {
-        Some((x, y)) => x.cmp(&y),
-        None => a.cmp(&b),
-    }
-}
-
-/// `a < b` through [`cmp`].
-#[inline]
-pub fn lt(a: Decimal, b: Decimal) -> bool {
-    cmp(a, b).is_lt()
-}
-
-/// `a <= b` through [`cmp`].
-#[inline]
-pub fn le(a: Decimal, b: Decimal) -> bool {
-    cmp(a, b).is_le()
-}
-
-/// `x` limited to `lo..=hi` through [`cmp`] (`lo <= hi`).
-#[inline]
-pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
-    if lt(x, lo) {
-        lo
-    } else if lt(hi, x) {
-        hi
-    } else {
-        x
-    }
-}
-
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
 pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
-    if let Some(r) = round_i128(d, places, mode) {
+    if let Some(r) = fast::round(d, places, mode) {
         return r;
     }
     let mut r = d.round_dp_with_strategy(places, mode.strategy());
@@ -240,36 +192,6 @@ pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
         r.set_sign_positive(true);
     }
     r
-}
-
-/// [`round`] on the `i128` mantissa: one division by a power of ten and the mode's
-/// rule for the remainder. `None` when the result would not fit (left to rust_decimal).
-#[inline]
-fn round_i128(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decimal> {
-    let (m, scale) = (d.mantissa(), d.scale());
-    if places > 28 {
-        return None;
-    }
-    let q = if scale <= places {
-        POW10[(places - scale) as usize].checked_mul(m)?
-    } else {
-        let div = POW10[(scale - places) as usize];
-        let (q, r) = (m / div, m % div);
-        let away = match mode {
-            RoundingMode::Down => false,
-            RoundingMode::Up => r != 0,
-            RoundingMode::Floor => r < 0,
-            RoundingMode::Ceiling => r > 0,
-            RoundingMode::HalfUp => 2 * r.abs() >= div,
-            RoundingMode::HalfEven => {
-                let twice = 2 * r.abs();
-                twice > div || (twice == div && q % 2 != 0)
-            }
-        };
-        if away { q + m.signum() } else { q }
-    };
-    // A zero result is never negative: from_i128 has no sign for 0.
-    Decimal::try_from_i128_with_scale(q, places).ok()
 }
 
 /// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.

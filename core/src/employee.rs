@@ -1,0 +1,331 @@
+//! Employees as they arrive: an id, attributes kept beside the result, and input values.
+//!
+//! Values are read once, when the record is read: a JSON number becomes the exact
+//! decimal it spells, a string is kept as shared text, and anything else (rating
+//! groups, numbers beyond the decimal range) stays JSON. Scoring, re-scoring under
+//! another scheme (what-if, appeals) and analytics then work on the read values and
+//! never parse the same number twice. Written back out, every value is what was given.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::error::{ErrorCode, KaoheError};
+use crate::value::Ratings;
+
+/// One employee to score.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Employee {
+    /// The employee's identifier.
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    /// Attributes kept beside the result (department, level, manager…); not scored.
+    /// Shared with every result card of the employee (cloning it is a reference count).
+    #[serde(default, skip_serializing_if = "crate::result::no_attributes")]
+    pub attributes: Arc<Map<String, Value>>,
+    /// Input values by input name.
+    #[serde(default)]
+    pub values: Values,
+}
+
+impl Employee {
+    /// An employee with the given id and values.
+    pub fn new(id: impl Into<String>, values: Map<String, Value>) -> Self {
+        Employee { id: id.into(), attributes: Arc::default(), values: values.into() }
+    }
+
+    /// Reads one employee from a JSON value, with a message naming what is wrong.
+    pub fn from_value(v: Value) -> Result<Employee, KaoheError> {
+        if !v.is_object() {
+            return Err(KaoheError::new(
+                ErrorCode::InvalidInput,
+                format!("an employee record must be an object {{\"id\", \"values\"}}, got {}", show(&v)),
+            ));
+        }
+        let id = v.get("id").and_then(id_of);
+        serde_json::from_value(v).map_err(|e| {
+            let mut err = KaoheError::new(ErrorCode::InvalidInput, format!("the employee record is malformed: {e}"));
+            if id.is_none() {
+                err = err.at("id");
+            }
+            err
+        })
+    }
+}
+
+/// The id of an employee record given as text or a number.
+pub fn id_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.as_str().to_owned()),
+        _ => None,
+    }
+}
+
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = Value::deserialize(d)?;
+    id_of(&v).ok_or_else(|| serde::de::Error::custom("id must be a string or a number"))
+}
+
+/// A value shown in a message, cut at 40 characters.
+pub(crate) fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
+}
+
+/// One input value as given, read once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// `null`: no value.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A JSON number, exactly as written (`45.50` keeps its two places).
+    Number(Decimal),
+    /// A string as given, with the decimal it spells when it spells one (`"45.5"`, read
+    /// once). It may also be a yes/no or ratings (`"3;5;4"`): the scheme's input type decides.
+    Text(Arc<str>, Option<Decimal>),
+    /// Rating groups given as plain numbers (`{"peer": [3, 5], "manager": 4}`), read once.
+    Ratings(Arc<Ratings>),
+    /// Anything else: other objects and arrays, numbers beyond the decimal range or not
+    /// plainly written (`1e3`, `-0`, kept as written).
+    Json(Value),
+}
+
+impl Input {
+    /// Reads a JSON value.
+    pub fn from_json(v: Value) -> Input {
+        match v {
+            Value::Null => Input::Null,
+            Value::Bool(b) => Input::Bool(b),
+            // Only a plain literal becomes a decimal, so that writing it back gives the same text.
+            Value::Number(n) => match crate::num::parse_plain(n.as_str()).or_else(|| {
+                Decimal::from_str_exact(n.as_str()).ok().filter(|d| !d.is_zero() || !n.as_str().starts_with('-'))
+            }) {
+                Some(d) => Input::Number(d),
+                None => Input::Json(Value::Number(n)),
+            },
+            Value::String(s) => {
+                let number = crate::num::parse_decimal(&s);
+                Input::Text(Arc::from(s), number)
+            }
+            Value::Object(groups) => match ratings(&groups) {
+                Some(r) => Input::Ratings(Arc::new(r)),
+                None => Input::Json(Value::Object(groups)),
+            },
+            other => Input::Json(other),
+        }
+    }
+
+    /// The value as JSON, as it was given.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Input::Null => Value::Null,
+            Input::Bool(b) => Value::Bool(*b),
+            Input::Number(d) => crate::num::decimal_to_json_number(*d),
+            Input::Text(s, _) => Value::String(s.to_string()),
+            Input::Ratings(r) => Value::Object(
+                r.iter()
+                    .map(|(g, xs)| (g.to_owned(), xs.iter().map(|x| crate::num::decimal_to_json_number(*x)).collect()))
+                    .collect(),
+            ),
+            Input::Json(v) => v.clone(),
+        }
+    }
+
+    /// No value: absent from the scheme's point of view (`null`, or blank text).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Input::Null => true,
+            Input::Text(s, _) => blank(s),
+            _ => false,
+        }
+    }
+
+    /// The value as a decimal: a number, or text spelling one.
+    pub fn decimal(&self) -> Option<Decimal> {
+        match self {
+            Input::Number(d) => Some(*d),
+            Input::Text(_, d) => *d,
+            Input::Json(v) => crate::num::decimal_from_json(v),
+            Input::Null | Input::Bool(_) | Input::Ratings(_) => None,
+        }
+    }
+
+    /// The value shown in a message, cut at 40 characters.
+    pub fn shown(&self) -> String {
+        match self {
+            Input::Number(d) => d.to_string(),
+            other => show(&other.to_json()),
+        }
+    }
+}
+
+/// Rating groups read once: an object whose every entry is a non-empty array of plain
+/// numbers (anything else is left as JSON, for the scheme's input to judge).
+fn ratings(groups: &Map<String, Value>) -> Option<Ratings> {
+    let mut out = Ratings::default();
+    for (group, v) in groups {
+        let plain = |x: &Value| match x {
+            Value::Number(n) => crate::num::parse_plain(n.as_str()),
+            _ => None,
+        };
+        let xs: Vec<Decimal> = match v {
+            Value::Array(items) if !items.is_empty() => items.iter().map(plain).collect::<Option<_>>()?,
+            _ => return None,
+        };
+        out.groups.push(Arc::from(group.as_str()));
+        out.values.push(xs);
+    }
+    Some(out)
+}
+
+/// Empty or only spaces (a blank cell), looking no further than the first character otherwise.
+pub(crate) fn blank(s: &str) -> bool {
+    s.chars().next().is_none_or(char::is_whitespace) && s.trim().is_empty()
+}
+
+/// An employee's input values by name, in name order, each read once ([`Input`]).
+/// Reads from and writes to a JSON object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Values {
+    /// Sorted by name, names unique.
+    entries: Vec<(Box<str>, Input)>,
+}
+
+impl Values {
+    /// The value of an input, if given.
+    pub fn get(&self, name: &str) -> Option<&Input> {
+        self.entries.binary_search_by(|(k, _)| (**k).cmp(name)).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// Sets an input's value (read as [`Input::from_json`]).
+    pub fn insert(&mut self, name: impl Into<String>, value: Value) {
+        let name: String = name.into();
+        let input = Input::from_json(value);
+        match self.entries.binary_search_by(|(k, _)| (**k).cmp(name.as_str())) {
+            Ok(i) => self.entries[i].1 = input,
+            Err(i) => self.entries.insert(i, (name.into_boxed_str(), input)),
+        }
+    }
+
+    /// Removes an input's value, returning it.
+    pub fn remove(&mut self, name: &str) -> Option<Input> {
+        let i = self.entries.binary_search_by(|(k, _)| (**k).cmp(name)).ok()?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// The values in name order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Input)> {
+        self.entries.iter().map(|(k, v)| (&**k, v))
+    }
+
+    /// How many values are given.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no value is given.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The values as a JSON object, as they were given.
+    pub fn to_json(&self) -> Map<String, Value> {
+        self.iter().map(|(k, v)| (k.to_owned(), v.to_json())).collect()
+    }
+}
+
+impl From<Map<String, Value>> for Values {
+    fn from(map: Map<String, Value>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl FromIterator<(String, Value)> for Values {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        let mut entries: Vec<(Box<str>, Input)> =
+            iter.into_iter().map(|(k, v)| (k.into_boxed_str(), Input::from_json(v))).collect();
+        // A later value of the same name wins, as in a JSON object.
+        entries.reverse();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        Values { entries }
+    }
+}
+
+impl Serialize for Values {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            map.serialize_entry(&**k, &v.to_json())?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Map::<String, Value>::deserialize(d)?.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> Value {
+        serde_json::from_str(s).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn employee_records() {
+        let e = Employee::from_value(json(r#"{"id": 7, "values": {"a": 1}}"#));
+        assert_eq!(e.map(|e| e.id), Ok("7".to_owned()));
+        let e = Employee::from_value(json(r#"{"values": {}}"#));
+        assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        let e = Employee::from_value(json(r#"["E1", {}, {"a": 1}]"#));
+        assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+    }
+
+    #[test]
+    fn values_read_once_and_write_back_as_given() {
+        let given = r#"{"b":"45.5","a":45.50,"c":-0,"d":1e3,"e":123456789012345678901234567890,"f":{"peer":[3,5],"manager":[4]},"g":null,"h":true,"i":[1],"j":{"peer":[],"partner":null},"k":{"manager":4}}"#;
+        let Value::Object(map) = json(given) else { panic!("an object") };
+        let values = Values::from(map);
+        assert_eq!(values.get("a"), Some(&Input::Number(Decimal::new(4550, 2))));
+        assert_eq!(values.get("b"), Some(&Input::Text(Arc::from("45.5"), Some(Decimal::new(455, 1)))));
+        assert!(matches!(values.get("f"), Some(Input::Ratings(r)) if r.get("peer").is_some_and(|p| p.len() == 2)));
+        assert!(matches!(values.get("k"), Some(Input::Json(_))), "a single number is kept as given");
+        assert!(matches!(values.get("c"), Some(Input::Json(_))), "-0 keeps its sign as written");
+        assert!(matches!(values.get("d"), Some(Input::Json(_))), "1e3 keeps its spelling");
+        assert!(matches!(values.get("e"), Some(Input::Json(_))), "beyond the decimal range");
+        assert_eq!(values.get("d").and_then(Input::decimal), Some(Decimal::from(1000)));
+        assert_eq!(values.get("b").and_then(Input::decimal), Some(Decimal::new(455, 1)));
+        assert!(values.get("g").is_some_and(Input::is_blank));
+        let back = serde_json::to_string(&values).unwrap_or_default();
+        // (serde_json itself writes 1e3 as 1e+3 when it reads it.)
+        assert_eq!(
+            back,
+            r#"{"a":45.50,"b":"45.5","c":-0,"d":1e+3,"e":123456789012345678901234567890,"f":{"manager":[4],"peer":[3,5]},"g":null,"h":true,"i":[1],"j":{"partner":null,"peer":[]},"k":{"manager":4}}"#
+        );
+        assert!(matches!(values.get("j"), Some(Input::Json(_))), "empty groups are kept as given");
+    }
+
+    #[test]
+    fn insert_remove_and_duplicates() {
+        let mut values: Values = vec![("x".to_owned(), json("1")), ("x".to_owned(), json("2"))].into_iter().collect();
+        assert_eq!(values.len(), 1);
+        assert_eq!(values.get("x"), Some(&Input::Number(Decimal::from(2))), "the later value wins");
+        values.insert("a", json("\"t\""));
+        values.insert("x", json("3"));
+        assert_eq!(values.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "x"]);
+        assert_eq!(values.remove("x"), Some(Input::Number(Decimal::from(3))));
+        assert_eq!(values.remove("x"), None);
+        assert!(!values.is_empty());
+    }
+}
