@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod fast;
 
-pub use fast::{add, clamp, cmp, le, lt, mul, parse_plain, sub};
+pub use fast::{clamp, cmp, le, lt, parse_plain};
 
 /// A decimal read exactly from a scheme (a JSON number or a string spelling one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
