@@ -126,8 +126,15 @@ pub(crate) fn combine(
         }
     }
     drop(index);
+    // An employee one of whose segments failed to score is left out (its error is
+    // listed) rather than combined from the segments that did score.
+    let failed: rustc_hash::FxHashSet<String> =
+        if cycle.is_some() { errors.iter().filter_map(|e| e.id.clone()).collect() } else { Default::default() };
     let mut out = Vec::with_capacity(groups.len());
     for mut g in groups {
+        if failed.contains(&g[0].id) {
+            continue;
+        }
         let Some(cycle) = &cycle else {
             if g.len() > 1 {
                 errors.push(repeated(&g[0].id, g.len()));
@@ -438,6 +445,17 @@ mod tests {
         assert_eq!((m.score, m.days), (combined.card.score, Some(181)));
         assert_eq!(m.segments.len(), 2);
         assert_eq!(m.segments[0].scheme.id, "cs");
+    }
+
+    #[test]
+    fn an_employee_with_a_failed_segment_is_left_out_not_combined_from_the_rest() {
+        let sales = scheme("sales", 100, true);
+        // Without the cs scheme, t1's first segment fails: t1 is not ranked on 91 days alone.
+        let outcomes = sales.score_segments(&[], &entries(TRANSFER));
+        let population = sales.calibrate(&outcomes).unwrap();
+        assert!(population.members.is_empty(), "{:?}", population.members);
+        assert_eq!(population.errors.len(), 1);
+        assert_eq!(population.errors[0].error.path.as_deref(), Some("attributes.scheme"));
     }
 
     #[test]
