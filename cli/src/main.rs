@@ -373,13 +373,13 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Command::Trend { cycles, by, json, lang: tag } => {
             let lang = lang(&tag)?;
             let cycles = cycles.iter().map(|c| trend::cycle(c)).collect::<Result<Vec<_>, _>>()?;
-            let (points, failed) = trend::trend(&cycles, by.as_deref());
+            let t = trend::trend(cycles, by.as_deref());
             if json {
-                writeln!(stdout, "{}", serde_json::to_string_pretty(&points).unwrap_or_default()).map_err(io_fail)?;
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&t.points).unwrap_or_default()).map_err(io_fail)?;
             } else {
-                trend::write_text(&mut stdout, &points, lang).map_err(io_fail)?;
+                trend::write_text(&mut stdout, &t.points, lang).map_err(io_fail)?;
             }
-            Ok(u8::from(failed > 0))
+            Ok(u8::from(t.failed() > 0))
         }
         Command::Whatif { scheme_a, scheme_b, inputs, json, lang: tag } => {
             let lang = lang(&tag)?;
