@@ -544,12 +544,38 @@ export interface TrendPoint {
   grades: GradeCount[]
 }
 
+/** One cycle's head counts in a trend: employees that failed to score are left out of the points and listed here. */
+export interface TrendCycleSummary {
+  /** The cycle's label. */
+  cycle: string
+  /** Employees given (unreadable records included). */
+  employees: number
+  /** Employees scored (counted in the points). */
+  scored: number
+  /** Employees that failed: `errors.length`. */
+  failed: number
+  /** Why each failed, in input order: `{id, error: {code, message, path?}}`. */
+  errors: EmployeeFailure[]
+}
+
+/** What `trend` returns: the points, and each cycle's head counts and failures. */
+export interface Trend {
+  /** One point per group and cycle (`kaohe trend --json`). */
+  points: TrendPoint[]
+  /** One summary per cycle, in the order given. */
+  cycles: TrendCycleSummary[]
+}
+
 /** Scores the employees and analyses them: distribution against quotas, groups, completion, correlations, data quality, anomalies. */
 export declare function analyze(scheme: Scheme, employees: readonly EmployeeInput[], options?: AnalyzeOptions): Analysis
 /** Scores the employees under two schemes and compares them. */
 export declare function whatif(schemeA: Scheme, schemeB: Scheme, employees: readonly EmployeeInput[]): WhatIf
-/** Scores each cycle under its own scheme: one point per group (first-seen order) and cycle (the order given). */
-export declare function trend(cycles: readonly TrendCycle[], options?: TrendOptions): TrendPoint[]
+/**
+ * Scores each cycle under its own scheme: one point per group (first-seen order) and cycle
+ * (the order given), and per cycle how many employees scored and which failed (as
+ * `kaohe trend` reports them on stderr and exits 1 on).
+ */
+export declare function trend(cycles: readonly TrendCycle[], options?: TrendOptions): Trend
 /** The self-contained HTML report, as `kaohe report` writes it. */
 export declare function reportHtml(scheme: Scheme, employees: readonly EmployeeInput[], options?: ReportOptions): string
 /**

@@ -82,8 +82,22 @@ fn moves_short(member: &Member, lang: Lang) -> String {
 }
 
 /// The attributes the population is grouped by.
-fn groups_by(scheme: &CompiledScheme) -> Vec<String> {
+pub(crate) fn groups_by(scheme: &CompiledScheme) -> Vec<String> {
     scheme.scheme().population.as_ref().map(|p| p.group_by.clone()).unwrap_or_default()
+}
+
+/// A segment's group: the values of `group_by` in its attributes, joined by `/`
+/// (empty when the population is not grouped).
+pub(crate) fn segment_group(attributes: &serde_json::Map<String, serde_json::Value>, group_by: &[String]) -> String {
+    let group: Vec<String> = group_by
+        .iter()
+        .map(|a| match attributes.get(a) {
+            Some(serde_json::Value::String(v)) => v.clone(),
+            Some(v) if !v.is_null() => v.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    group.join("/")
 }
 
 /// Prorated segments in short: `分段 客服部 90 天 88.00 + 销售部 91 天 95.00`.
@@ -92,15 +106,7 @@ fn segments_text(m: &Member, group_by: &[String], lang: Lang) -> String {
         .segments
         .iter()
         .map(|s| {
-            let group: Vec<String> = group_by
-                .iter()
-                .map(|a| match s.attributes.get(a) {
-                    Some(serde_json::Value::String(v)) => v.clone(),
-                    Some(v) if !v.is_null() => v.to_string(),
-                    _ => String::new(),
-                })
-                .collect();
-            let group = group.join("/");
+            let group = segment_group(&s.attributes, group_by);
             let group = if group.is_empty() { String::new() } else { format!("{group} ") };
             match lang {
                 Lang::Zh => format!("{group}{} 天 {}", s.days, s.score),

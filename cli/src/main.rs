@@ -8,6 +8,7 @@ mod analyze;
 mod appeal;
 mod audit_log;
 mod calibrate;
+mod explain;
 mod input;
 mod output;
 mod report;
@@ -59,18 +60,25 @@ enum Command {
         #[arg(long, short)]
         jobs: Option<usize>,
     },
-    /// Explain one employee's score in words: indicators, adjustments, grade band.
+    /// Explain one employee's score in words: indicators, adjustments, grade band, and a
+    /// prorated employee's segments combined by days worked.
     Explain {
         /// The scheme file (.json, .yaml or .yml).
         scheme: String,
-        /// Employees (as for `score`).
+        /// Employees (as for `score`); records sharing an id are segments when the scheme prorates.
         inputs: String,
         /// The employee's id.
         #[arg(long, short)]
         employee: String,
+        /// Another scheme segments may be scored with (as for `calibrate`); repeatable.
+        #[arg(long = "segment-scheme", value_name = "SCHEME")]
+        segment_schemes: Vec<String>,
         /// Language: zh or en.
         #[arg(long, default_value = "zh")]
         lang: String,
+        /// Write the card, the segments and the text as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Rank, calibrate against the forced distribution, roll up and pay: raw and calibrated grades.
     Calibrate {
@@ -78,6 +86,10 @@ enum Command {
         scheme: String,
         /// Employees (as for `score`); records sharing an id are segments when the scheme prorates.
         inputs: String,
+        /// Another scheme segments may be scored with: a record whose `scheme` attribute is
+        /// that scheme's id (or id@version) is scored under it; repeatable.
+        #[arg(long = "segment-scheme", value_name = "SCHEME")]
+        segment_schemes: Vec<String>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = calibrate::CalibrateFormat::Table)]
         format: calibrate::CalibrateFormat,
@@ -294,11 +306,12 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             }
             Ok(u8::from(failed > 0))
         }
-        Command::Calibrate { scheme, inputs, format, lang: tag, audit, at } => {
+        Command::Calibrate { scheme, inputs, segment_schemes, format, lang: tag, audit, at } => {
             let lang = lang(&tag)?;
             let scheme = load_scheme(&scheme)?;
+            let others = explain::segment_schemes(&scheme, &segment_schemes)?;
             let entries = input::read_employees(&inputs)?;
-            let outcomes = output::score_with_progress(&scheme, &entries);
+            let outcomes = output::score_segments_with_progress(&scheme, &others, &entries);
             let population = scheme.calibrate(&outcomes).map_err(|e| Fail::data(e.to_string()))?;
             calibrate::write(&mut stdout, &scheme, &population, format, lang).map_err(io_fail)?;
             if let (Some(log), Some(at)) = (audit, at) {
@@ -360,13 +373,13 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Command::Trend { cycles, by, json, lang: tag } => {
             let lang = lang(&tag)?;
             let cycles = cycles.iter().map(|c| trend::cycle(c)).collect::<Result<Vec<_>, _>>()?;
-            let (points, failed) = trend::trend(&cycles, by.as_deref());
+            let t = trend::trend(cycles, by.as_deref());
             if json {
-                writeln!(stdout, "{}", serde_json::to_string_pretty(&points).unwrap_or_default()).map_err(io_fail)?;
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&t.points).unwrap_or_default()).map_err(io_fail)?;
             } else {
-                trend::write_text(&mut stdout, &points, lang).map_err(io_fail)?;
+                trend::write_text(&mut stdout, &t.points, lang).map_err(io_fail)?;
             }
-            Ok(u8::from(failed > 0))
+            Ok(u8::from(t.failed() > 0))
         }
         Command::Whatif { scheme_a, scheme_b, inputs, json, lang: tag } => {
             let lang = lang(&tag)?;
@@ -392,27 +405,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             eprintln!("{output}: {} bytes, {} employees", html.len(), pop.cards.len() + pop.failed);
             Ok(u8::from(pop.failed > 0))
         }
-        Command::Explain { scheme, inputs, employee, lang: tag } => {
-            let lang = lang(&tag)?;
-            let scheme = load_scheme(&scheme)?;
-            let entries = input::read_employees(&inputs)?;
-            let found = entries.iter().find(|e| match e {
-                Ok(emp) => emp.id == employee,
-                Err(err) => err.id.as_deref() == Some(employee.as_str()),
-            });
-            let Some(entry) = found else {
-                return Err(Fail::data(format!("[unknown_employee] no employee '{employee}' in {inputs}")));
-            };
-            match entry {
-                Ok(emp) => match scheme.score(emp) {
-                    Ok(card) => {
-                        write!(stdout, "{}", scheme.explain(&card, lang)).map_err(io_fail)?;
-                        Ok(0)
-                    }
-                    Err(e) => Err(Fail::data(format!("{employee}: {e}"))),
-                },
-                Err(err) => Err(Fail::data(format!("{employee}: {}", err.error))),
-            }
+        Command::Explain { scheme, inputs, employee, segment_schemes, lang: tag, json } => {
+            explain::run(&scheme, &inputs, &employee, &segment_schemes, &tag, json, &mut stdout)
         }
     }
 }

@@ -13,9 +13,26 @@ pub(crate) fn score_with_progress(
     scheme: &CompiledScheme,
     entries: &[Result<Employee, EmployeeError>],
 ) -> Vec<Outcome> {
+    progress(entries, |chunk| scheme.score_entries_par(chunk))
+}
+
+/// [`score_with_progress`], each record under the scheme its `scheme` attribute names
+/// (`scheme` itself when it names none): the segments of `calibrate` and `explain`.
+pub(crate) fn score_segments_with_progress(
+    scheme: &CompiledScheme,
+    others: &[CompiledScheme],
+    entries: &[Result<Employee, EmployeeError>],
+) -> Vec<Outcome> {
+    progress(entries, |chunk| scheme.score_segments(others, chunk))
+}
+
+fn progress(
+    entries: &[Result<Employee, EmployeeError>],
+    score: impl Fn(&[Result<Employee, EmployeeError>]) -> Vec<Outcome>,
+) -> Vec<Outcome> {
     const CHUNK: usize = 4096;
     if entries.len() < 4 * CHUNK || !io::stderr().is_terminal() {
-        return scheme.score_entries_par(entries);
+        return score(entries);
     }
     let bar = indicatif::ProgressBar::new(entries.len() as u64);
     bar.set_style(
@@ -24,7 +41,7 @@ pub(crate) fn score_with_progress(
     );
     let mut out = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
-        out.extend(scheme.score_entries_par(chunk));
+        out.extend(score(chunk));
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();

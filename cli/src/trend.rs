@@ -2,16 +2,15 @@
 
 use std::io::Write;
 
-use kaohe::analytics::TrendPoint;
-use kaohe::{Lang, ScoreCard};
+use kaohe::analytics::{Trend, TrendPoint};
+use kaohe::{Lang, Outcome};
 
 use crate::{Fail, input, load_scheme};
 
 /// One cycle from the command line: `2026Q1=scheme.json,employees.json`.
 pub(crate) struct Cycle {
     label: String,
-    cards: Vec<ScoreCard>,
-    failed: usize,
+    outcomes: Vec<Outcome>,
 }
 
 /// Reads and scores one `LABEL=SCHEME,INPUTS` cycle (each cycle may use its own scheme version).
@@ -26,17 +25,15 @@ pub(crate) fn cycle(spec: &str) -> Result<Cycle, Fail> {
     let scheme = load_scheme(scheme)?;
     let entries = input::read_employees(inputs)?;
     let outcomes = crate::output::score_with_progress(&scheme, &entries);
-    let failed = outcomes.iter().filter(|o| o.is_err()).count();
     for e in outcomes.iter().filter_map(|o| o.as_ref().err()) {
         eprintln!("{label}: {}: {}", e.id.as_deref().unwrap_or("?"), e.error);
     }
-    Ok(Cycle { label: label.to_owned(), cards: outcomes.into_iter().filter_map(Result::ok).collect(), failed })
+    Ok(Cycle { label: label.to_owned(), outcomes })
 }
 
-/// The trend points of the cycles, and how many employees failed in all.
-pub(crate) fn trend(cycles: &[Cycle], by: Option<&str>) -> (Vec<TrendPoint>, usize) {
-    let labelled: Vec<(String, &[ScoreCard])> = cycles.iter().map(|c| (c.label.clone(), c.cards.as_slice())).collect();
-    (kaohe::analytics::trend::trend(&labelled, by), cycles.iter().map(|c| c.failed).sum())
+/// The trend of the cycles, with each cycle's failures counted (as the bindings give it).
+pub(crate) fn trend(cycles: Vec<Cycle>, by: Option<&str>) -> Trend {
+    kaohe::analytics::trend::trend_outcomes(cycles.into_iter().map(|c| (c.label, c.outcomes)).collect(), by)
 }
 
 /// The trend as text: one line per group and cycle.

@@ -3,11 +3,58 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::compile::{CompiledScheme, Effect};
 use crate::num::normalized;
-use crate::result::{Actual, ScoreCard, Status};
+use crate::population::Segment;
+use crate::result::{Actual, ScoreCard, Status, dec};
 use crate::scheme::Unit;
+
+/// One employee's score as it is explained and calibrated: the card, and how its
+/// segments were combined when the scheme prorates (from [`CompiledScheme::combine`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Combined {
+    /// The card: the employee's own, or the segments combined by days worked (score,
+    /// subtotal and indicator points day-weighted, the grade from the scheme's bands).
+    pub card: ScoreCard,
+    /// How the segments were combined, when the scheme has a `population.proration` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proration: Option<Proration>,
+}
+
+/// How a prorated employee's segments combine by calendar days worked in the cycle:
+/// `score` = `weighted_sum` / `days`, rounded like scores (a single segment keeps its
+/// own card, so its score is the segment's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proration {
+    /// The cycle's first day.
+    pub start: String,
+    /// The cycle's last day.
+    pub end: String,
+    /// Calendar days in the cycle.
+    pub cycle_days: u32,
+    /// Days counted: the sum of the segments' days.
+    pub days: u32,
+    /// Σ segment score × segment days, exact.
+    #[serde(serialize_with = "dec")]
+    pub weighted_sum: Decimal,
+    /// The combined score.
+    #[serde(serialize_with = "dec")]
+    pub score: Decimal,
+    /// The segments in date order (input order among equal starts).
+    pub segments: Vec<ProratedSegment>,
+}
+
+/// One segment of a prorated employee, with the card it was scored to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProratedSegment {
+    /// Days, score, grade, attributes and scheme, as `calibrate` lists them.
+    #[serde(flatten)]
+    pub segment: Segment,
+    /// The segment's own score card (under the segment's scheme).
+    pub card: ScoreCard,
+}
 
 /// The language of an explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -121,8 +121,9 @@ pub fn whatif<'env>(
     })
 }
 
-/// One cycle of `trend`, `{label, scheme, employees}`, read and scored under its own scheme.
-fn cycle(env: &Env, i: usize, item: Unknown<'_>) -> std::result::Result<(String, Scored), Failure> {
+/// One cycle of `trend`, `{label, scheme, employees}`, read and scored under its own
+/// scheme: the outcomes in input order (unreadable records are failures in place).
+fn cycle(env: &Env, i: usize, item: Unknown<'_>) -> std::result::Result<(String, Vec<kaohe::Outcome>), Failure> {
     let usage = || {
         Failure::Usage(
             UsageKind::Type,
@@ -136,11 +137,13 @@ fn cycle(env: &Env, i: usize, item: Unknown<'_>) -> std::result::Result<(String,
     let label = obj.get_named_property::<String>("label").map_err(|_| usage())?;
     let scheme = obj.get_named_property::<&Scheme>("scheme").map_err(|_| usage())?;
     let employees = obj.get_named_property::<Unknown<'_>>("employees").map_err(|e| napi_failure(&e))?;
-    Ok((label, scored(&scheme.inner, env, employees)?))
+    let entries = convert::employees(convert::read_batch(env, employees)?);
+    Ok((label, scheme.inner.score_entries_par(&entries)))
 }
 
 /// Scores each cycle `{label, scheme, employees}` under its own scheme and gives a
-/// group's figures across the cycles (one point per group and cycle).
+/// group's figures across the cycles (one point per group and cycle), and per cycle
+/// the employees, scored, failed and the failures (`{points, cycles}`).
 #[napi(skip_typescript, js_name = "__trend")]
 pub fn trend<'env>(env: &'env Env, cycles: Unknown<'_>, by: Option<String>) -> Result<Unknown<'env>> {
     guard(env, || {
@@ -156,9 +159,7 @@ pub fn trend<'env>(env: &'env Env, cycles: Unknown<'_>, by: Option<String>) -> R
             .enumerate()
             .map(|(i, item)| cycle(env, i, item))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        let labelled: Vec<(String, &[kaohe::ScoreCard])> =
-            scored.iter().map(|(label, s)| (label.clone(), s.cards.as_slice())).collect();
-        plain(env, serde_json::to_string(&kaohe::analytics::trend::trend(&labelled, by.as_deref())))
+        plain(env, serde_json::to_string(&kaohe::analytics::trend::trend_outcomes(scored, by.as_deref())))
     })
 }
 

@@ -52,13 +52,48 @@ const cyclesOf = (kase) =>
 
 test('trend returns plain points per group and cycle', () => {
   const t = kaohe.trend(cyclesOf(trendCase), { by: 'dept' })
-  assert.ok(Array.isArray(t))
-  assert.equal(Object.getPrototypeOf(t[0]), Object.prototype)
-  assert.deepEqual(t.map((p) => `${p.group}/${p.cycle}`), ['X/2026Q1', 'X/2026Q2', 'Y/2026Q1', 'Y/2026Q3', 'Z/2026Q2'])
-  assert.deepEqual([t[1].mean_score, t[1].mean_change, t[0].mean_change], ['95', '10', null])
-  assert.deepEqual(t[0].grades.map((g) => g.grade), ['A', 'S', 'B', 'C'])
-  const all = kaohe.trend(cyclesOf(trendCase))
-  assert.deepEqual(all.map((p) => [p.group, p.count]), [['all', 3], ['all', 3], ['all', 1]])
+  assert.deepEqual(Object.keys(t), ['points', 'cycles'])
+  const p = t.points
+  assert.ok(Array.isArray(p))
+  assert.equal(Object.getPrototypeOf(p[0]), Object.prototype)
+  assert.deepEqual(p.map((x) => `${x.group}/${x.cycle}`), ['X/2026Q1', 'X/2026Q2', 'Y/2026Q1', 'Y/2026Q3', 'Z/2026Q2'])
+  assert.deepEqual([p[1].mean_score, p[1].mean_change, p[0].mean_change], ['95', '10', null])
+  assert.deepEqual(p[0].grades.map((g) => g.grade), ['A', 'S', 'B', 'C'])
+  assert.deepEqual(
+    t.cycles.map((c) => [c.cycle, c.employees, c.scored, c.failed, c.errors.length]),
+    [['2026Q1', 3, 3, 0, 0], ['2026Q2', 3, 3, 0, 0], ['2026Q3', 1, 1, 0, 0]],
+  )
+  const all = kaohe.trend(cyclesOf(trendCase)).points
+  assert.deepEqual(all.map((x) => [x.group, x.count]), [['all', 3], ['all', 3], ['all', 1]])
+})
+
+// The trend vector's cycles with failures planted: in 2026Q2 one employee lacks every
+// value and one record is not an object; in 2026Q3 one value is not a number.
+function withFailures() {
+  const cycles = cyclesOf(trendCase)
+  cycles[1].employees = [...cycles[1].employees, { id: 'gone', attributes: { dept: 'X' }, values: {} }, 42]
+  const typo = structuredClone(cycles[2].employees[0])
+  typo.id = 'typo'
+  for (const k of Object.keys(typo.values)) typo.values[k] = 'n/a'
+  cycles[2].employees = [...cycles[2].employees, typo]
+  return cycles
+}
+
+test('trend counts the employees that failed, per cycle, as Python does', () => {
+  const t = kaohe.trend(withFailures(), { by: 'dept' })
+  // The points are those of the employees that scored: unchanged by the failures.
+  assert.deepEqual(t.points, kaohe.trend(cyclesOf(trendCase), { by: 'dept' }).points)
+  assert.deepEqual(
+    t.cycles.map((c) => [c.cycle, c.employees, c.scored, c.failed]),
+    [['2026Q1', 3, 3, 0], ['2026Q2', 5, 3, 2], ['2026Q3', 2, 1, 1]],
+  )
+  const q2 = t.cycles[1].errors
+  assert.deepEqual([q2[0].id, q2[0].error.code], ['gone', 'missing_input'])
+  assert.ok(q2[0].error.path.startsWith('values.'), q2[0].error.path)
+  assert.deepEqual([q2[1].id, q2[1].error.code, q2[1].error.path], [null, 'invalid_input', 'employees[4]'])
+  const q3 = t.cycles[2].errors
+  assert.deepEqual([q3[0].id, q3[0].error.code], ['typo', 'invalid_input'])
+  assert.ok(q3[0].error.message.length > 0)
 })
 
 test('bad trend cycles are TypeErrors', () => {
@@ -105,7 +140,7 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
         ? kaohe.analyze(kaohe.Scheme.fromObject(kase.scheme), kase.employees, kase.options)
         : kase.kind === 'whatif'
           ? kaohe.whatif(kaohe.Scheme.fromObject(kase.scheme), kaohe.Scheme.fromObject(kase.scheme_b), kase.employees)
-          : { trend: kaohe.trend(cyclesOf(kase), kase.options) }
+          : { trend: kaohe.trend(cyclesOf(kase), kase.options).points }
     const diffs = []
     subset(kase.expect, got, '', diffs)
     assert.deepEqual(diffs, [])

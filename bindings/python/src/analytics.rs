@@ -103,7 +103,8 @@ pub(crate) fn _whatif_json(
 }
 
 /// A group's figures across cycles as JSON text (see `kaohe.trend`): each cycle
-/// `(label, scheme, employees)` is scored under its own scheme.
+/// `(label, scheme, employees)` is scored under its own scheme; the result is
+/// `{points, cycles}`, each cycle with its employees, scored, failed and errors.
 #[pyfunction]
 #[pyo3(signature = (cycles, by = None))]
 pub(crate) fn _trend_json(
@@ -114,19 +115,16 @@ pub(crate) fn _trend_json(
     guard(py, || {
         let mut read_cycles = Vec::with_capacity(cycles.len());
         for (label, scheme, employees) in &cycles {
-            let (emps, unreadable) = read(py, employees)?;
-            read_cycles.push((label.clone(), &scheme.get().inner, emps, unreadable));
+            read_cycles.push((label.clone(), &scheme.get().inner, crate::read_entries(py, employees)?));
         }
-        let points = py.detach(move || {
-            let scored: Vec<(String, Scored)> = read_cycles
+        let t = py.detach(move || {
+            let scored = read_cycles
                 .into_iter()
-                .map(|(label, scheme, emps, unreadable)| (label, score(scheme, emps, unreadable)))
+                .map(|(label, scheme, entries)| (label, scheme.score_entries_par(&entries)))
                 .collect();
-            let labelled: Vec<(String, &[kaohe::ScoreCard])> =
-                scored.iter().map(|(label, s)| (label.clone(), s.cards.as_slice())).collect();
-            kaohe::analytics::trend::trend(&labelled, by.as_deref())
+            kaohe::analytics::trend::trend_outcomes(scored, by.as_deref())
         });
-        serde_json::to_string(&points).map_err(|e| json_error(py, &e))
+        serde_json::to_string(&t).map_err(|e| json_error(py, &e))
     })
 }
 

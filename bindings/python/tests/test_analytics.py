@@ -94,30 +94,76 @@ def _flat_grades(point: dict) -> dict:
 def test_trend_frame() -> None:
     pd = pytest.importorskip("pandas")
     t = kaohe.trend(_trend_cycles(TREND), by="dept")
-    assert isinstance(t, pd.DataFrame)
-    assert list(zip(t["group"], t["cycle"])) == [
+    assert isinstance(t, kaohe.Trend)
+    p = t.points
+    assert isinstance(p, pd.DataFrame)
+    assert list(zip(p["group"], p["cycle"])) == [
         ("X", "2026Q1"),
         ("X", "2026Q2"),
         ("Y", "2026Q1"),
         ("Y", "2026Q3"),
         ("Z", "2026Q2"),
     ]
-    assert ["grade.A", "grade.S", "grade.B", "grade.C"] == [c for c in t.columns if c.startswith("grade.")]
-    x2 = t.iloc[1]
+    assert ["grade.A", "grade.S", "grade.B", "grade.C"] == [c for c in p.columns if c.startswith("grade.")]
+    x2 = p.iloc[1]
     assert (x2["mean_score"], x2["mean_change"]) == (Decimal("95"), Decimal("10"))
     assert isinstance(x2["median_score"], Decimal)
+    # Nobody failed: every cycle counted, an empty error frame that still has its columns.
+    assert list(t.cycles["cycle"]) == ["2026Q1", "2026Q2", "2026Q3"]
+    assert list(t.cycles["failed"]) == [0, 0, 0]
+    assert list(t.errors.columns) == ["cycle", "id", "code", "message", "path"] and len(t.errors) == 0
+    assert t.failed == 0
 
 
 def test_trend_without_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
     t = kaohe.trend(_trend_cycles(TREND))
-    assert isinstance(t, list)
-    assert [(r["group"], r["cycle"], r["count"]) for r in t] == [
+    assert isinstance(t.points, list)
+    assert [(r["group"], r["cycle"], r["count"]) for r in t.points] == [
         ("all", "2026Q1", 3),
         ("all", "2026Q2", 3),
         ("all", "2026Q3", 1),
     ]
-    assert t[0]["mean_change"] is None and isinstance(t[1]["mean_change"], Decimal)
+    assert t.points[0]["mean_change"] is None and isinstance(t.points[1]["mean_change"], Decimal)
+    assert t.errors == []
+
+
+def _with_failures() -> List[Any]:
+    """The trend vector's cycles, with failures planted: in 2026Q2 one employee lacks
+    every value and one record is not an object; in 2026Q3 one value is not a number."""
+    cycles = _trend_cycles(TREND)
+    label, scheme, people = cycles[1]
+    cycles[1] = (label, scheme, list(people) + [{"id": "gone", "attributes": {"dept": "X"}, "values": {}}, 42])
+    label, scheme, people = cycles[2]
+    bad = json.loads(json.dumps(people[0]))
+    bad["id"] = "typo"
+    bad["values"] = {k: "n/a" for k in bad["values"]}
+    cycles[2] = (label, scheme, list(people) + [bad])
+    return cycles
+
+
+def test_trend_counts_failures_per_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = kaohe.trend(_with_failures(), by="dept")
+    # The points are those of the employees that scored: unchanged by the failures.
+    assert t.raw["points"] == kaohe.trend(_trend_cycles(TREND), by="dept").raw["points"]
+    cycles = [(c["cycle"], c["employees"], c["scored"], c["failed"]) for c in t.raw["cycles"]]
+    assert cycles == [("2026Q1", 3, 3, 0), ("2026Q2", 5, 3, 2), ("2026Q3", 2, 1, 1)]
+    assert t.failed == 3
+    q2 = t.raw["cycles"][1]["errors"]
+    assert (q2[0]["id"], q2[0]["error"]["code"]) == ("gone", "missing_input")
+    assert q2[0]["error"]["path"].startswith("values.")
+    assert (q2[1]["id"], q2[1]["error"]["code"], q2[1]["error"]["path"]) == (None, "invalid_input", "employees[4]")
+    q3 = t.raw["cycles"][2]["errors"]
+    assert (q3[0]["id"], q3[0]["error"]["code"]) == ("typo", "invalid_input")
+    # The same as rows: one per failed employee, with its cycle.
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    rows = kaohe.trend(_with_failures(), by="dept").errors
+    assert [(r["cycle"], r["id"], r["code"]) for r in rows] == [
+        ("2026Q2", "gone", "missing_input"),
+        ("2026Q2", None, "invalid_input"),
+        ("2026Q3", "typo", "invalid_input"),
+    ]
+    assert all(isinstance(r["path"], str) and r["message"] for r in rows)
 
 
 def test_trend_bad_cycles() -> None:
@@ -182,7 +228,7 @@ def test_analytics_vectors(path: Path) -> None:
         ).raw
     elif kind == "trend":
         # One frame row per group and cycle, the grades flattened into grade.<G> columns.
-        got = {"trend": rows(kaohe.trend(_trend_cycles(case), by=case.get("options", {}).get("by")))}
+        got = {"trend": rows(kaohe.trend(_trend_cycles(case), by=case.get("options", {}).get("by")).points)}
         want = {"trend": [_flat_grades(p) for p in case["expect"]["trend"]]}
     else:
         pytest.skip(f"{kind} vectors are replayed by the Rust tests only")

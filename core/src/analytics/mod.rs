@@ -32,7 +32,7 @@ pub use completion::{GroupSummary, IndicatorCompletion};
 pub use correlation::{Correlation, Method};
 pub use distribution::{GradeDistribution, QuotaView};
 pub use quality::InputQuality;
-pub use trend::TrendPoint;
+pub use trend::{CycleSummary, Trend, TrendPoint};
 
 /// The group of employees with no value for the group-by attribute.
 pub const NO_GROUP: &str = "—";

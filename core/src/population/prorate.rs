@@ -11,7 +11,10 @@ use super::spec::{PopulationSpec, ProrationSpec, parse_date};
 use super::{Segment, Work};
 use crate::compile::CompiledScheme;
 use crate::error::{ErrorCode, KaoheError};
-use crate::result::{EmployeeError, IndicatorResult, ScoreCard};
+use crate::explain::{Combined, ProratedSegment, Proration};
+use crate::inputs::Employee;
+use crate::result::{EmployeeError, IndicatorResult, Outcome, ScoreCard};
+use crate::score::Scratch;
 
 /// The grade band index a score falls in (first band whose min ≤ score).
 pub(crate) fn band_of(scheme: &CompiledScheme, score: Decimal) -> Option<usize> {
@@ -74,6 +77,20 @@ impl Cycle {
     }
 }
 
+/// A repeated id under a scheme that does not prorate.
+fn repeated(id: &str, times: usize) -> EmployeeError {
+    EmployeeError {
+        id: Some(id.to_owned()),
+        error: KaoheError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "employee '{id}' appears {times} times; give the scheme a population.proration section to combine segments"
+            ),
+        )
+        .at("id"),
+    }
+}
+
 /// Groups cards by id (first appearance order) and combines each employee's segments.
 pub(crate) fn combine(
     scheme: &CompiledScheme,
@@ -109,22 +126,18 @@ pub(crate) fn combine(
         }
     }
     drop(index);
+    // An employee one of whose segments failed to score is left out (its error is
+    // listed) rather than combined from the segments that did score.
+    let failed: rustc_hash::FxHashSet<String> =
+        if cycle.is_some() { errors.iter().filter_map(|e| e.id.clone()).collect() } else { Default::default() };
     let mut out = Vec::with_capacity(groups.len());
     for mut g in groups {
+        if failed.contains(&g[0].id) {
+            continue;
+        }
         let Some(cycle) = &cycle else {
             if g.len() > 1 {
-                let id = g[0].id.clone();
-                errors.push(EmployeeError {
-                    id: Some(id.clone()),
-                    error: KaoheError::new(
-                        ErrorCode::InvalidInput,
-                        format!(
-                            "employee '{id}' appears {} times; give the scheme a population.proration section to combine segments",
-                            g.len()
-                        ),
-                    )
-                    .at("id"),
-                });
+                errors.push(repeated(&g[0].id, g.len()));
                 continue;
             }
             let Some(card) = g.pop() else { continue };
@@ -140,7 +153,16 @@ pub(crate) fn combine(
     out
 }
 
-fn segments(scheme: &CompiledScheme, cycle: &Cycle, cards: Vec<ScoreCard>) -> Result<Work, EmployeeError> {
+/// A segment clipped to the cycle: first and last day counted, days, and its card.
+type Clipped = (Date, Date, u32, ScoreCard);
+
+/// Combines one employee's segments: the combined card, the days counted, and the
+/// segments clipped to the cycle in date order (input order among equal starts).
+fn combined(
+    scheme: &CompiledScheme,
+    cycle: &Cycle,
+    cards: Vec<ScoreCard>,
+) -> Result<(ScoreCard, u32, Vec<Clipped>), EmployeeError> {
     let id = cards.first().map(|c| c.id.clone()).unwrap_or_default();
     let fail = |e: KaoheError| EmployeeError { id: Some(id.clone()), error: e };
     let mut clipped = Vec::with_capacity(cards.len());
@@ -190,24 +212,157 @@ fn segments(scheme: &CompiledScheme, cycle: &Cycle, cards: Vec<ScoreCard>) -> Re
         card.coefficient = band.and_then(|b| scheme.inner.grades[b].coefficient);
         card.scheme = scheme.inner.scheme_ref.clone();
     }
-    let segs = clipped
-        .into_iter()
-        .map(|(from, to, days, c)| Segment {
-            from: from.to_string(),
-            to: to.to_string(),
-            days,
-            score: c.score,
-            grade: c.grade,
-            attributes: c.attributes,
-            scheme: c.scheme,
-        })
-        .collect();
+    Ok((card, total, clipped))
+}
+
+fn segment(from: Date, to: Date, days: u32, c: ScoreCard) -> Segment {
+    Segment {
+        from: from.to_string(),
+        to: to.to_string(),
+        days,
+        score: c.score,
+        grade: c.grade,
+        attributes: c.attributes,
+        scheme: c.scheme,
+    }
+}
+
+fn segments(scheme: &CompiledScheme, cycle: &Cycle, cards: Vec<ScoreCard>) -> Result<Work, EmployeeError> {
+    let (card, total, clipped) = combined(scheme, cycle, cards)?;
+    let segs = clipped.into_iter().map(|(from, to, days, c)| segment(from, to, days, c)).collect();
     let raw = grade_index(scheme, card.grade.as_deref());
     Ok(Work { card, days: Some(total), segments: segs, raw, grade: raw, moves: Vec::new() })
 }
 
 pub(crate) fn cycle_days(p: &ProrationSpec) -> Option<u32> {
     Cycle::new(p).map(|c| c.days())
+}
+
+/// The attribute naming the scheme a record (a segment) is scored with.
+const SCHEME_ATTRIBUTE: &str = "scheme";
+
+/// The scheme an employee record names in its `scheme` attribute: `main` when the
+/// attribute is absent, `null` or empty, otherwise the one scheme whose `id` or
+/// `id@version` it is.
+fn pick<'a>(
+    main: &'a CompiledScheme,
+    others: &'a [CompiledScheme],
+    e: &Employee,
+) -> Result<&'a CompiledScheme, KaoheError> {
+    let at = || format!("attributes.{SCHEME_ATTRIBUTE}");
+    let name = match e.attributes.get(SCHEME_ATTRIBUTE) {
+        None | Some(serde_json::Value::Null) => return Ok(main),
+        Some(serde_json::Value::String(s)) if s.is_empty() => return Ok(main),
+        Some(serde_json::Value::String(s)) => s.as_str(),
+        Some(other) => {
+            return Err(KaoheError::new(ErrorCode::InvalidInput, format!("{other} is not a scheme id")).at(at()));
+        }
+    };
+    let all = || std::iter::once(main).chain(others.iter());
+    let matches: Vec<&CompiledScheme> = match name.split_once('@') {
+        Some((id, version)) => all().filter(|s| s.id() == id && s.version() == version).collect(),
+        None => all().filter(|s| s.id() == name).collect(),
+    };
+    let known = || all().map(|s| format!("{}@{}", s.id(), s.version())).collect::<Vec<_>>().join(", ");
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(KaoheError::new(
+            ErrorCode::InvalidInput,
+            format!("scheme '{name}' is not among the schemes given ({})", known()),
+        )
+        .at(at())),
+        _ => Err(KaoheError::new(
+            ErrorCode::InvalidInput,
+            format!("scheme '{name}' names {} of the schemes given ({}); write id@version", matches.len(), known()),
+        )
+        .at(at())),
+    }
+}
+
+impl CompiledScheme {
+    /// Scores each record with the scheme it names in its `scheme` attribute, so that
+    /// the segments of an employee who moved between schemes mid-cycle are each scored
+    /// under their own scheme before [`CompiledScheme::calibrate`] combines them by days.
+    /// A record without the attribute is scored with `self`; otherwise the attribute is
+    /// the `id` (or `id@version`, when several schemes given share an id) of `self` or
+    /// of one of `others`. A record naming no scheme given, or several, fails with
+    /// `invalid_input` at `attributes.scheme`. Unreadable entries stay errors in place.
+    /// With the `parallel` feature the batch is scored on all cores (identical results).
+    pub fn score_segments(
+        &self,
+        others: &[CompiledScheme],
+        entries: &[Result<Employee, EmployeeError>],
+    ) -> Vec<Outcome> {
+        let one = |e: &Result<Employee, EmployeeError>, scratch: &mut Scratch| match e {
+            Ok(emp) => match pick(self, others, emp) {
+                Ok(scheme) => scheme.outcome(emp, scratch),
+                Err(error) => Err(EmployeeError { id: Some(emp.id.clone()), error }),
+            },
+            Err(err) => Err(err.clone()),
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            entries.par_iter().map_init(Scratch::default, |scratch, e| one(e, scratch)).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let mut scratch = Scratch::default();
+            entries.iter().map(|e| one(e, &mut scratch)).collect()
+        }
+    }
+
+    /// One employee's scored records combined exactly as [`CompiledScheme::calibrate`]
+    /// combines them: with a `population.proration` section, the segments clipped to
+    /// the cycle and weighted by days worked (see [`Proration`]); without one, the
+    /// single record's card as it is. The cards may come from other schemes
+    /// ([`CompiledScheme::score_segments`]); the combined grade comes from this
+    /// scheme's bands. Fails with `invalid_input` when there is no card, when the cards
+    /// have different ids, when a scheme without proration gets several, and as
+    /// calibration fails for dates that do not parse or no day inside the cycle.
+    pub fn combine(&self, cards: Vec<ScoreCard>) -> Result<Combined, EmployeeError> {
+        let Some(first) = cards.first() else {
+            return Err(EmployeeError {
+                id: None,
+                error: KaoheError::new(ErrorCode::InvalidInput, "no record to combine"),
+            });
+        };
+        let id = first.id.clone();
+        if let Some(other) = cards.iter().find(|c| c.id != id) {
+            return Err(EmployeeError {
+                id: Some(id.clone()),
+                error: KaoheError::new(
+                    ErrorCode::InvalidInput,
+                    format!("records of two employees ('{id}' and '{}') cannot be combined", other.id),
+                )
+                .at("id"),
+            });
+        }
+        let cycle = self.inner.scheme.population.as_ref().and_then(|p| p.proration.as_ref()).and_then(Cycle::new);
+        let Some(cycle) = cycle else {
+            let n = cards.len();
+            return match <[ScoreCard; 1]>::try_from(cards) {
+                Ok([card]) => Ok(Combined { card, proration: None }),
+                Err(_) => Err(repeated(&id, n)),
+            };
+        };
+        let (card, days, clipped) = combined(self, &cycle, cards)?;
+        let weighted_sum = clipped.iter().map(|(_, _, d, c)| c.score * Decimal::from(*d)).sum();
+        let segments = clipped
+            .into_iter()
+            .map(|(from, to, d, c)| ProratedSegment { segment: segment(from, to, d, c.clone()), card: c })
+            .collect();
+        let proration = Proration {
+            start: cycle.start.to_string(),
+            end: cycle.end.to_string(),
+            cycle_days: cycle.days(),
+            days,
+            weighted_sum,
+            score: card.score,
+            segments,
+        };
+        Ok(Combined { card, proration: Some(proration) })
+    }
 }
 
 #[cfg(test)]
@@ -221,5 +376,136 @@ mod tests {
         assert_eq!(days_between(d("2026-01-01"), d("2026-01-01")), 1);
         assert_eq!(days_between(d("2026-01-01"), d("2026-06-30")), 181);
         assert_eq!(days_between(d("2026-01-02"), d("2026-01-01")), 0);
+    }
+
+    /// A one-indicator scheme: points = 100 × kpi / target (cap 2), grades S ≥ 90, A ≥ 80, B.
+    fn scheme(id: &str, target: u32, prorate: bool) -> CompiledScheme {
+        let population = if prorate {
+            r#", "population": {"group_by": ["department"], "proration": {"start": "2026-01-01", "end": "2026-06-30"}}"#
+        } else {
+            ""
+        };
+        CompiledScheme::from_json(&format!(
+            r#"{{"id": "{id}", "version": "1", "name": "{id}",
+              "inputs": {{"kpi": {{"type": "number"}}}},
+              "indicators": [{{"id": "kpi", "name": "KPI", "weight": 100, "value": "kpi",
+                              "scoring": {{"type": "ratio", "target": {target}, "cap": 2}}}}],
+              "grades": [{{"grade": "S", "min": 90, "coefficient": 1.5}}, {{"grade": "A", "min": 80, "coefficient": 1.2}},
+                         {{"grade": "B", "coefficient": 1}}]{population}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn entries(json: &str) -> Vec<Result<Employee, EmployeeError>> {
+        crate::parse_employees(json).unwrap()
+    }
+
+    /// 客服部 under the cs scheme (target 80) to 2026-03-31, then 销售部 under the sales
+    /// scheme (target 100) from 2026-04-01: 70.4 / 80 → 88.00 for 90 days, 95 / 100 →
+    /// 95.00 for 91 days; (88.00 × 90 + 95.00 × 91) / 181 = 16565 / 181 = 91.519… → 91.52, S.
+    const TRANSFER: &str = r#"[
+      {"id": "t1", "attributes": {"department": "客服部", "scheme": "cs", "end_date": "2026-03-31"}, "values": {"kpi": 70.4}},
+      {"id": "t1", "attributes": {"department": "销售部", "start_date": "2026-04-01"}, "values": {"kpi": 95}}
+    ]"#;
+
+    #[test]
+    fn segments_scored_under_their_own_schemes_combine_by_days() {
+        let (sales, cs) = (scheme("sales", 100, true), scheme("cs", 80, false));
+        let outcomes = sales.score_segments(std::slice::from_ref(&cs), &entries(TRANSFER));
+        let cards: Vec<ScoreCard> = outcomes.into_iter().map(Result::unwrap).collect();
+        assert_eq!(cards[0].score.to_string(), "88.00");
+        assert_eq!(cards[0].scheme.id, "cs");
+        assert_eq!(cards[1].score.to_string(), "95.00");
+        assert_eq!(cards[1].scheme.id, "sales");
+
+        let combined = sales.combine(cards.clone()).unwrap();
+        assert_eq!(combined.card.score.to_string(), "91.52");
+        assert_eq!(combined.card.grade.as_deref(), Some("S"));
+        assert_eq!(combined.card.scheme.id, "sales");
+        let p = combined.proration.unwrap();
+        assert_eq!((p.cycle_days, p.days), (181, 181));
+        assert_eq!(p.weighted_sum.to_string(), "16565.00");
+        assert_eq!(p.score.to_string(), "91.52");
+        let segs: Vec<(&str, &str, u32, String, &str)> = p
+            .segments
+            .iter()
+            .map(|s| {
+                let dept = s.segment.attributes["department"].as_str().unwrap();
+                (s.segment.from.as_str(), dept, s.segment.days, s.segment.score.to_string(), s.card.scheme.id.as_str())
+            })
+            .collect();
+        assert_eq!(
+            segs,
+            [("2026-01-01", "客服部", 90, "88.00".into(), "cs"), ("2026-04-01", "销售部", 91, "95.00".into(), "sales")]
+        );
+
+        // The same figures as calibration gives the member.
+        let population = sales.calibrate(&cards.into_iter().map(Ok).collect::<Vec<_>>()).unwrap();
+        let m = population.member("t1").unwrap();
+        assert_eq!((m.score, m.days), (combined.card.score, Some(181)));
+        assert_eq!(m.segments.len(), 2);
+        assert_eq!(m.segments[0].scheme.id, "cs");
+    }
+
+    #[test]
+    fn an_employee_with_a_failed_segment_is_left_out_not_combined_from_the_rest() {
+        let sales = scheme("sales", 100, true);
+        // Without the cs scheme, t1's first segment fails: t1 is not ranked on 91 days alone.
+        let outcomes = sales.score_segments(&[], &entries(TRANSFER));
+        let population = sales.calibrate(&outcomes).unwrap();
+        assert!(population.members.is_empty(), "{:?}", population.members);
+        assert_eq!(population.errors.len(), 1);
+        assert_eq!(population.errors[0].error.path.as_deref(), Some("attributes.scheme"));
+    }
+
+    #[test]
+    fn a_record_naming_no_scheme_given_fails_in_place() {
+        let (sales, cs) = (scheme("sales", 100, true), scheme("cs", 80, false));
+        let e = entries(
+            r#"[{"id": "x", "attributes": {"scheme": "hr"}, "values": {"kpi": 1}},
+                            {"id": "y", "attributes": {"scheme": "cs@2"}, "values": {"kpi": 1}},
+                            {"id": "z", "attributes": {"scheme": "cs@1"}, "values": {"kpi": 80}},
+                            {"id": "w", "attributes": {"scheme": 7}, "values": {"kpi": 1}}]"#,
+        );
+        let out = sales.score_segments(&[cs], &e);
+        for o in [&out[0], &out[1], &out[3]] {
+            let err = o.as_ref().unwrap_err();
+            assert_eq!(err.error.code, ErrorCode::InvalidInput);
+            assert_eq!(err.error.path.as_deref(), Some("attributes.scheme"));
+        }
+        assert!(out[0].as_ref().unwrap_err().error.message.contains("sales@1, cs@1"));
+        assert_eq!(out[2].as_ref().unwrap().score.to_string(), "100.00");
+        // Two versions of one id: the bare id is ambiguous, id@version is not.
+        let (v1, v2) = (scheme("cs", 80, false), scheme("cs", 80, false));
+        let out = sales.score_segments(&[v1, v2], &e[2..3]);
+        assert!(out[0].as_ref().unwrap_err().error.message.contains("names 2"), "{out:?}");
+    }
+
+    #[test]
+    fn combine_without_proration_keeps_a_single_card_and_refuses_several() {
+        let plain = scheme("plain", 100, false);
+        let cards: Vec<ScoreCard> = plain
+            .score_segments(&[], &entries(&TRANSFER.replace(r#""scheme": "cs", "#, "")))
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let one = plain.combine(cards[..1].to_vec()).unwrap();
+        assert_eq!((one.card.score.to_string(), one.proration), ("70.40".to_owned(), None));
+        let err = plain.combine(cards).unwrap_err();
+        assert_eq!(err.error.path.as_deref(), Some("id"));
+        assert!(err.error.message.contains("appears 2 times"));
+        assert!(plain.combine(Vec::new()).is_err());
+    }
+
+    #[test]
+    fn a_single_segment_keeps_its_card_and_counts_its_days() {
+        let sales = scheme("sales", 100, true);
+        let e = entries(r#"[{"id": "n1", "attributes": {"start_date": "2026-03-01"}, "values": {"kpi": 85}}]"#);
+        let card = sales.score_segments(&[], &e).remove(0).unwrap();
+        let c = sales.combine(vec![card.clone()]).unwrap();
+        assert_eq!(c.card, card);
+        let p = c.proration.unwrap();
+        assert_eq!((p.days, p.cycle_days, p.segments.len()), (122, 181, 1));
+        assert_eq!(p.weighted_sum.to_string(), "10370.00");
     }
 }

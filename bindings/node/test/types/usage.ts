@@ -117,8 +117,11 @@ const firstMessage: string | undefined = analysis.anomalies[0]?.message
 const r: number | null | undefined = analysis.correlations[0]?.pearson
 const shift: kaohe.WhatIf = kaohe.whatif(scheme, fromFile, [employee])
 const moved: kaohe.GradeMove | undefined = shift.crossings[0]?.grade_move
-const trendPoints: kaohe.TrendPoint[] = kaohe.trend([{ label: '2026Q1', scheme, employees: [employee] }], { by: 'department' })
+const trendResult: kaohe.Trend = kaohe.trend([{ label: '2026Q1', scheme, employees: [employee] }], { by: 'department' })
+const trendPoints: kaohe.TrendPoint[] = trendResult.points
+const failedIds: (string | null)[] = trendResult.cycles.flatMap((c: kaohe.TrendCycleSummary) => c.errors.map((e) => e.id))
+const failedCode: kaohe.ErrorCode | undefined = trendResult.cycles[0]?.errors[0]?.error.code
 const html: string = kaohe.reportHtml(scheme, [employee], { whatif: fromFile, by: 'department', generated: '2026-04-01' })
 // @ts-expect-error a threshold is a number or a decimal string
 kaohe.analyze(scheme, [employee], { threshold: true })
-void [meanScore, firstMessage, r, moved, trendPoints, html]
+void [meanScore, firstMessage, r, moved, trendPoints, failedIds, failedCode, html]

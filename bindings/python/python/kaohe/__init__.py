@@ -19,7 +19,7 @@ for ``pandas.DataFrame``. ``kaohe.analyze``, ``kaohe.whatif``, ``kaohe.trend`` a
 HTML report. Failures raise ``KaoheError`` subclasses carrying the core's error ``code``.
 """
 
-from ._analytics import Analysis, WhatIf, analyze, report_html, trend, whatif
+from ._analytics import Analysis, Trend, WhatIf, analyze, report_html, trend, whatif
 from ._errors import InputError, KaoheError, SchemeError, ScriptError
 from ._kaohe import (
     ERROR_CODES,
@@ -48,6 +48,7 @@ __all__ = [
     "SchemeRef",
     "ScoreCard",
     "ScriptError",
+    "Trend",
     "WhatIf",
     "__version__",
     "analyze",

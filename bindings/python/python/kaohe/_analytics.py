@@ -22,7 +22,7 @@ from ._kaohe import _analyze_json, _report_html, _trend_json, _whatif_json
 if TYPE_CHECKING:
     from ._kaohe import Scheme
 
-__all__ = ["Analysis", "WhatIf", "analyze", "whatif", "trend", "report_html"]
+__all__ = ["Analysis", "Trend", "WhatIf", "analyze", "whatif", "trend", "report_html"]
 
 #: Fields whose text values are decimals.
 _DECIMALS = frozenset(
@@ -51,13 +51,14 @@ def _row(d: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _frame(rows: Iterable[Mapping[str, Any]]) -> Any:
+def _frame(rows: Iterable[Mapping[str, Any]], columns: Optional[Sequence[str]] = None) -> Any:
     table = [_row(r) for r in rows]
     try:
         import pandas as pd
     except ImportError:
         return table
-    return pd.DataFrame(table)
+    # With ``columns``, an empty frame still has them (e.g. no employee failed).
+    return pd.DataFrame(table, columns=list(columns) if columns is not None else None)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,28 @@ class WhatIf:
     """One row per employee whose grade moved, largest |delta| first."""
     raw: Dict[str, Any] = field(repr=False)
     """The whole result as the core wrote it."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A group's figures across cycles (see ``kaohe.trend``), and who failed to score."""
+
+    points: Any
+    """One row per group and cycle: count, mean and median score, mean change, a column
+    per grade (``kaohe trend --json``)."""
+    cycles: Any
+    """One row per cycle, in the order given: cycle, employees, scored, failed."""
+    errors: Any
+    """One row per employee that failed to score (left out of ``points``): cycle, id,
+    code, message, path."""
+    raw: Dict[str, Any] = field(repr=False)
+    """The whole result as the core wrote it: ``{"points", "cycles"}``, each cycle with
+    its ``errors`` as ``{"id", "error": {"code", "message", "path"?}}``."""
+
+    @property
+    def failed(self) -> int:
+        """Employees that failed to score, over all cycles."""
+        return sum(int(c["failed"]) for c in self.raw["cycles"])
 
 
 def _records(employees: Any) -> Any:
@@ -165,17 +188,36 @@ def whatif(scheme_a: "Scheme", scheme_b: "Scheme", employees: Iterable[Mapping[s
     )
 
 
-def trend(
-    cycles: Sequence[Tuple[str, "Scheme", Iterable[Mapping[str, Any]]]], by: Optional[str] = None
-) -> Any:
+def trend(cycles: Sequence[Tuple[str, "Scheme", Iterable[Mapping[str, Any]]]], by: Optional[str] = None) -> Trend:
     """Scores each cycle ``(label, scheme, employees)`` under its own scheme and gives a
-    group's figures across the cycles: one row per group (attribute ``by``, first-seen
-    order) and cycle (the order given) with count, mean and median score, the change of
-    the mean since the group's previous cycle, and a column per grade."""
-    return _frame(
-        json.loads(
-            _trend_json([(label, scheme, _records(employees)) for label, scheme, employees in cycles], by=by)
-        )
+    group's figures across the cycles: ``points`` has one row per group (attribute
+    ``by``, first-seen order) and cycle (the order given) with count, mean and median
+    score, the change of the mean since the group's previous cycle, and a column per
+    grade. Employees that fail to score are left out of the points and counted instead:
+    ``cycles`` (employees, scored, failed per cycle) and ``errors`` (one row each, with
+    the error's code and path), as ``kaohe trend`` reports them and exits 1 on."""
+    raw = json.loads(
+        _trend_json([(label, scheme, _records(employees)) for label, scheme, employees in cycles], by=by)
+    )
+    errors = [
+        {
+            "cycle": c["cycle"],
+            "id": e["id"],
+            "code": e["error"]["code"],
+            "message": e["error"]["message"],
+            "path": e["error"].get("path"),
+        }
+        for c in raw["cycles"]
+        for e in c["errors"]
+    ]
+    return Trend(
+        points=_frame(raw["points"]),
+        cycles=_frame(
+            [{k: v for k, v in c.items() if k != "errors"} for c in raw["cycles"]],
+            columns=("cycle", "employees", "scored", "failed"),
+        ),
+        errors=_frame(errors, columns=("cycle", "id", "code", "message", "path")),
+        raw=raw,
     )
 
 
