@@ -132,7 +132,6 @@ pub fn parse_plain(text: &str) -> Option<Decimal> {
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
 
     use proptest::prelude::*;
 
