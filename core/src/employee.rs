@@ -88,7 +88,8 @@ pub enum Input {
     /// A string as given, with the decimal it spells when it spells one (`"45.5"`, read
     /// once). It may also be a yes/no or ratings (`"3;5;4"`): the scheme's input type decides.
     Text(Arc<str>, Option<Decimal>),
-    /// Rating groups given as plain numbers (`{"peer": [3, 5], "manager": 4}`), read once.
+    /// Rating groups given as lists of plain numbers (`{"peer": [3, 5], "partner": []}`),
+    /// read once. A group given an empty list keeps it here; scoring leaves it out.
     Ratings(Arc<Ratings>),
     /// Anything else: other objects and arrays, numbers beyond the decimal range or not
     /// plainly written (`1e3`, `-0`, kept as written).
@@ -164,8 +165,8 @@ impl Input {
     }
 }
 
-/// Rating groups read once: an object whose every entry is a non-empty array of plain
-/// numbers (anything else is left as JSON, for the scheme's input to judge).
+/// Rating groups read once: an object whose every entry is an array of plain numbers
+/// (anything else is left as JSON, for the scheme's input to judge).
 fn ratings(groups: &Map<String, Value>) -> Option<Ratings> {
     let mut out = Ratings::default();
     for (group, v) in groups {
@@ -174,7 +175,7 @@ fn ratings(groups: &Map<String, Value>) -> Option<Ratings> {
             _ => None,
         };
         let xs: Vec<Decimal> = match v {
-            Value::Array(items) if !items.is_empty() => items.iter().map(plain).collect::<Option<_>>()?,
+            Value::Array(items) => items.iter().map(plain).collect::<Option<_>>()?,
             _ => return None,
         };
         out.groups.push(Arc::from(group.as_str()));
@@ -249,10 +250,12 @@ impl FromIterator<(String, Value)> for Values {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
         let mut entries: Vec<(Box<str>, Input)> =
             iter.into_iter().map(|(k, v)| (k.into_boxed_str(), Input::from_json(v))).collect();
-        // A later value of the same name wins, as in a JSON object.
-        entries.reverse();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
+        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
+            // A later value of the same name wins, as in a JSON object.
+            entries.reverse();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.dedup_by(|a, b| a.0 == b.0);
+        }
         Values { entries }
     }
 }
@@ -270,7 +273,24 @@ impl Serialize for Values {
 
 impl<'de> Deserialize<'de> for Values {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Map::<String, Value>::deserialize(d)?.into())
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Values;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of input values by name")
+            }
+
+            // Straight into the sorted list, without building a JSON map first.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Values, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    entries.push((k, v));
+                }
+                Ok(entries.into_iter().collect())
+            }
+        }
+        d.deserialize_map(Entries)
     }
 }
 
@@ -294,7 +314,7 @@ mod tests {
 
     #[test]
     fn values_read_once_and_write_back_as_given() {
-        let given = r#"{"b":"45.5","a":45.50,"c":-0,"d":1e3,"e":123456789012345678901234567890,"f":{"peer":[3,5],"manager":[4]},"g":null,"h":true,"i":[1],"j":{"peer":[],"partner":null},"k":{"manager":4}}"#;
+        let given = r#"{"b":"45.5","a":45.50,"c":-0,"d":1e3,"e":123456789012345678901234567890,"f":{"peer":[3,5],"manager":[4]},"g":null,"h":true,"i":[1],"j":{"peer":[],"partner":null},"l":{"peer":[]},"k":{"manager":4}}"#;
         let Value::Object(map) = json(given) else { panic!("an object") };
         let values = Values::from(map);
         assert_eq!(values.get("a"), Some(&Input::Number(Decimal::new(4550, 2))));
@@ -311,9 +331,10 @@ mod tests {
         // (serde_json itself writes 1e3 as 1e+3 when it reads it.)
         assert_eq!(
             back,
-            r#"{"a":45.50,"b":"45.5","c":-0,"d":1e+3,"e":123456789012345678901234567890,"f":{"manager":[4],"peer":[3,5]},"g":null,"h":true,"i":[1],"j":{"partner":null,"peer":[]},"k":{"manager":4}}"#
+            r#"{"a":45.50,"b":"45.5","c":-0,"d":1e+3,"e":123456789012345678901234567890,"f":{"manager":[4],"peer":[3,5]},"g":null,"h":true,"i":[1],"j":{"partner":null,"peer":[]},"k":{"manager":4},"l":{"peer":[]}}"#
         );
-        assert!(matches!(values.get("j"), Some(Input::Json(_))), "empty groups are kept as given");
+        assert!(matches!(values.get("j"), Some(Input::Json(_))), "a null group is kept as given");
+        assert!(matches!(values.get("l"), Some(Input::Ratings(_))), "an empty group is kept as given");
     }
 
     #[test]
@@ -321,6 +342,10 @@ mod tests {
         let mut values: Values = vec![("x".to_owned(), json("1")), ("x".to_owned(), json("2"))].into_iter().collect();
         assert_eq!(values.len(), 1);
         assert_eq!(values.get("x"), Some(&Input::Number(Decimal::from(2))), "the later value wins");
+        let read: Result<Values, _> = serde_json::from_str(r#"{"b": 1, "a": 2, "b": 3}"#);
+        let read = read.unwrap_or_default();
+        assert_eq!(read.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(read.get("b"), Some(&Input::Number(Decimal::from(3))), "the later value wins");
         values.insert("a", json("\"t\""));
         values.insert("x", json("3"));
         assert_eq!(values.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "x"]);

@@ -165,22 +165,21 @@ impl InputSpec {
     /// Ratings read with the record: shared as they are when the scheme weighs every
     /// group given, otherwise only the weighed groups are kept.
     fn read_ratings(&self, given: &Arc<Ratings>) -> Result<Val, KaoheError> {
+        let weighed = |group: &str| self.groups.is_empty() || self.groups.iter().any(|g| **g == *group);
         for (group, xs) in given.iter() {
-            if self.groups.is_empty() || self.groups.iter().any(|g| **g == *group) {
+            if weighed(group) {
                 for x in xs {
                     self.check_scale(*x, group)?;
                 }
             }
         }
-        if self.groups.is_empty() || given.groups.iter().all(|g| self.groups.contains(g)) {
+        if given.iter().all(|(group, xs)| !xs.is_empty() && weighed(group)) {
             return Ok(Val::Ratings(given.clone()));
         }
         let mut out = Ratings::default();
-        for (group, xs) in given.iter() {
-            if let Some(g) = self.groups.iter().find(|g| ***g == *group) {
-                out.groups.push(g.clone());
-                out.values.push(xs.to_vec());
-            }
+        for (group, xs) in given.iter().filter(|(group, xs)| !xs.is_empty() && weighed(group)) {
+            out.groups.push(Arc::from(group));
+            out.values.push(xs.to_vec());
         }
         if out.groups.is_empty() {
             return Ok(self.default.clone());
@@ -262,5 +261,8 @@ mod tests {
         assert_eq!(m.groups, [Arc::from("manager"), Arc::from("peer")]);
         let only_board = json(r#"{"board": [9]}"#);
         assert_eq!(weighed.read(Some(&only_board)), Ok(Val::None));
+        let empty = json(r#"{"peer": [], "manager": [2]}"#);
+        let Ok(Val::Ratings(m)) = weighed.read(Some(&empty)) else { panic!("ratings") };
+        assert_eq!((m.groups.len(), m.get("peer")), (1, None), "an empty group is left out");
     }
 }
