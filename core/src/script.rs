@@ -18,6 +18,7 @@ use rhai::{
     Stmt, Token,
 };
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use crate::error::{ErrorCode, KaoheError};
 use crate::value::{Arg, Func, Val};
@@ -184,18 +185,31 @@ fn from_dynamic(d: Dynamic) -> Result<Val, String> {
     Err(format!("the result is {}, expected a number, a bool, text or ()", d.type_name()))
 }
 
-fn dyn_arg(d: &Dynamic) -> Result<Arg, Box<EvalAltResult>> {
+/// A Rhai argument: one value, or an array's elements.
+enum DynArg {
+    One(Val),
+    Many(Vec<Val>),
+}
+
+fn dyn_arg(d: &Dynamic) -> Result<DynArg, Box<EvalAltResult>> {
     if d.is_array() {
         let arr = d.clone().into_array().map_err(|t| -> Box<EvalAltResult> { t.into() })?;
         let vals = arr.into_iter().map(from_dynamic).collect::<Result<Vec<_>, _>>()?;
-        Ok(Arg::Many(vals))
+        Ok(DynArg::Many(vals))
     } else {
-        Ok(Arg::One(from_dynamic(d.clone())?))
+        Ok(DynArg::One(from_dynamic(d.clone())?))
     }
 }
 
 fn call_from_rhai(f: Func, args: &[&Dynamic]) -> Result<Dynamic, Box<EvalAltResult>> {
-    let args = args.iter().map(|d| dyn_arg(d)).collect::<Result<Vec<_>, _>>()?;
+    let owned = args.iter().map(|d| dyn_arg(d)).collect::<Result<Vec<_>, _>>()?;
+    let args: Vec<Arg<'_>> = owned
+        .iter()
+        .map(|a| match a {
+            DynArg::One(v) => Arg::One(v.clone()),
+            DynArg::Many(vs) => Arg::Many(vs),
+        })
+        .collect();
     let v = crate::value::call(f, &args).map_err(|m| -> Box<EvalAltResult> { m.into() })?;
     Ok(to_dynamic(&v))
 }
@@ -722,18 +736,32 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalErr
             Val::Bool(!want)
         }
         Plan::Call(f, args) => {
-            let mut vals = Vec::with_capacity(args.len());
+            // Every value evaluated in order into one buffer, then the arguments as views of
+            // it: no allocation for the usual handful of arguments.
+            let mut flat: SmallVec<[Val; 8]> = SmallVec::new();
             for a in args {
-                vals.push(match a {
-                    PlanArg::One(p) => Arg::One(eval_plan(p, slots, locals)?),
+                match a {
+                    PlanArg::One(p) => flat.push(eval_plan(p, slots, locals)?),
                     PlanArg::Many(ps) => {
-                        let mut many = Vec::with_capacity(ps.len());
                         for p in ps {
-                            many.push(eval_plan(p, slots, locals)?);
+                            flat.push(eval_plan(p, slots, locals)?);
                         }
-                        Arg::Many(many)
                     }
-                });
+                }
+            }
+            let mut at = 0;
+            let mut vals: SmallVec<[Arg<'_>; 4]> = SmallVec::with_capacity(args.len());
+            for a in args {
+                match a {
+                    PlanArg::One(_) => {
+                        vals.push(Arg::One(flat[at].clone()));
+                        at += 1;
+                    }
+                    PlanArg::Many(ps) => {
+                        vals.push(Arg::Many(&flat[at..at + ps.len()]));
+                        at += ps.len();
+                    }
+                }
             }
             crate::value::call(*f, &vals).map_err(EvalError::runtime)?
         }

@@ -127,11 +127,11 @@ impl Func {
 
 /// An argument of a provided function: a single value or an array literal's elements.
 #[derive(Debug, Clone)]
-pub enum Arg {
+pub enum Arg<'a> {
     /// A single value.
     One(Val),
     /// An array's elements.
-    Many(Vec<Val>),
+    Many(&'a [Val]),
 }
 
 fn num(f: Func, v: &Val) -> Result<Option<Decimal>, String> {
@@ -142,8 +142,9 @@ fn num(f: Func, v: &Val) -> Result<Option<Decimal>, String> {
     }
 }
 
-fn present(f: Func, items: &[Val]) -> Result<Vec<Decimal>, String> {
-    let mut out = Vec::with_capacity(items.len());
+/// The numbers of an array, leaving out absent elements (on the stack for short arrays).
+fn present(f: Func, items: &[Val]) -> Result<smallvec::SmallVec<[Decimal; 8]>, String> {
+    let mut out = smallvec::SmallVec::with_capacity(items.len());
     for v in items {
         if let Some(d) = num(f, v)? {
             out.push(d);
@@ -184,10 +185,10 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             a.checked_div(b).map(Val::Num).ok_or_else(|| overflow(f))
         }
         Func::Min | Func::Max => {
-            let items: Vec<Decimal> = match args {
+            let items: smallvec::SmallVec<[Decimal; 8]> = match args {
                 [Arg::Many(items)] => present(f, items)?,
                 [_, _] => match (single(0)?, single(1)?) {
-                    (Some(a), Some(b)) => vec![a, b],
+                    (Some(a), Some(b)) => smallvec::smallvec![a, b],
                     _ => return Ok(Val::None),
                 },
                 _ => return Err(format!("{}() takes two numbers or one array", f.name())),
@@ -272,12 +273,12 @@ mod tests {
 
     #[test]
     fn aggregates_skip_absent() {
-        let xs = Arg::Many(vec![n(1), Val::None, n(3)]);
+        let xs = Arg::Many(&[n(1), Val::None, n(3)]);
         assert_eq!(call(Func::Mean, std::slice::from_ref(&xs)), Ok(n(2)));
         assert_eq!(call(Func::Sum, std::slice::from_ref(&xs)), Ok(n(4)));
         assert_eq!(call(Func::Count, std::slice::from_ref(&xs)), Ok(n(2)));
         assert_eq!(call(Func::Max, &[xs]), Ok(n(3)));
-        assert_eq!(call(Func::Mean, &[Arg::Many(vec![])]), Ok(Val::None));
+        assert_eq!(call(Func::Mean, &[Arg::Many(&[])]), Ok(Val::None));
     }
 
     #[test]
