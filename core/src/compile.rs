@@ -50,7 +50,7 @@ pub(crate) enum Scorer {
 /// A leaf indicator, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Leaf {
-    pub id: Arc<str>,
+    pub id: crate::result::Id,
     pub name: Label,
     pub path: String,
     pub node: usize,
@@ -88,7 +88,7 @@ pub(crate) enum Effect {
 /// An adjustment, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct Adj {
-    pub id: Arc<str>,
+    pub id: crate::result::Id,
     pub name: Label,
     pub when: Option<Compiled>,
     pub effect: Effect,
@@ -605,7 +605,7 @@ impl TreeBuilder<'_, '_> {
         };
         let unit = node.unit.unwrap_or_else(|| guess_unit(scoring));
         Some(Leaf {
-            id: Arc::from(node.id.as_str()),
+            id: crate::result::Id::from(node.id.as_str()),
             name: node.name.clone(),
             path: path.to_owned(),
             node: idx,
@@ -903,7 +903,7 @@ fn compile_adjustments(
             Some(Effect::Veto { score: a.score.map_or(Decimal::ZERO, |d| d.0), grade })
         };
         if let (Some(effect), Some(when)) = (effect, when) {
-            out.push(Adj { id: Arc::from(a.id.as_str()), name: a.name.clone(), when, effect });
+            out.push(Adj { id: crate::result::Id::from(a.id.as_str()), name: a.name.clone(), when, effect });
         }
     }
     out

@@ -50,7 +50,7 @@ pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 pub use explain::Lang;
 pub use load::Format;
 pub use population::{Population, calibrate_json};
-pub use result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
+pub use result::{Actual, AdjustmentResult, EmployeeError, Id, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
 pub use rust_decimal::Decimal;
 
 /// The compiled scheme under its everyday name.

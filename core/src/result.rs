@@ -79,11 +79,16 @@ impl Serialize for Actual {
     }
 }
 
+/// An indicator or adjustment id on a score card. Ids up to 23 bytes are held inline
+/// and longer ones shared, so a card copies its ids without allocating or touching a
+/// shared reference count (which every scoring thread would otherwise contend on).
+pub type Id = smol_str::SmolStr;
+
 /// One indicator's line of a score card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndicatorResult {
-    /// Indicator id (shared with the compiled scheme: no copy per employee).
-    pub id: Arc<str>,
+    /// Indicator id (inline when short, else shared with the compiled scheme).
+    pub id: Id,
     /// The actual value (absent when it had none).
     pub actual: Option<Actual>,
     /// Achievement, 1 = 100 % (absent when excluded).
@@ -102,8 +107,8 @@ pub struct IndicatorResult {
 /// One adjustment's line of a score card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdjustmentResult {
-    /// Adjustment id (shared with the compiled scheme).
-    pub id: Arc<str>,
+    /// Adjustment id (inline when short, else shared with the compiled scheme).
+    pub id: Id,
     /// Whether it took effect.
     pub applied: bool,
     /// How much it changed the running total.

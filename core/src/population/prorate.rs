@@ -2,7 +2,6 @@
 //! calendar days worked in the cycle.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -193,7 +192,7 @@ fn combined(
         card.score = round(weighted(&|c| c.score));
         card.subtotal = round(weighted(&|c| c.subtotal));
         // Indicator points are day-weighted where every segment has the indicator.
-        let ids: Vec<Arc<str>> = card.indicators.iter().map(|i| i.id.clone()).collect();
+        let ids: Vec<crate::result::Id> = card.indicators.iter().map(|i| i.id.clone()).collect();
         card.indicators = ids
             .into_iter()
             .filter_map(|iid| {
