@@ -217,17 +217,16 @@ impl CompiledScheme {
         for (i, spec) in self.inner.inputs.iter().enumerate() {
             let mut found = None;
             while let Some((k, v)) = values.peek() {
-                match k.cmp(&spec.name.as_str()) {
-                    std::cmp::Ordering::Less => {
-                        values.next();
-                    }
-                    std::cmp::Ordering::Equal => {
-                        found = Some(*v);
-                        values.next();
-                        break;
-                    }
-                    std::cmp::Ordering::Greater => break,
+                // Equality first: usually the names match, and unequal lengths settle it at once.
+                if *k == spec.name.as_str() {
+                    found = Some(*v);
+                    values.next();
+                    break;
                 }
+                if *k > spec.name.as_str() {
+                    break;
+                }
+                values.next();
             }
             slots[i] = spec.read(found)?;
         }
