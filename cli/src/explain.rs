@@ -12,30 +12,22 @@ use crate::calibrate::{groups_by, segment_group};
 use crate::{Fail, input, io_fail, lang, load_scheme};
 
 /// The schemes a population's segments may be scored with, besides the main one
-/// (`--segment-scheme`): loaded, each `id@version` once, and only for a scheme that prorates.
+/// (`--segment-scheme`): loaded and checked by the core
+/// ([`CompiledScheme::check_segment_schemes`]); a refusal is a usage error naming the file.
 pub(crate) fn segment_schemes(main: &CompiledScheme, paths: &[String]) -> Result<Vec<CompiledScheme>, Fail> {
-    if paths.is_empty() {
-        return Ok(Vec::new());
-    }
-    if main.scheme().population.as_ref().and_then(|p| p.proration.as_ref()).is_none() {
-        return Err(Fail::usage(format!(
-            "--segment-scheme needs a scheme that prorates: give {} {} a population.proration section",
-            main.id(),
-            main.version()
-        )));
-    }
     let others = paths.iter().map(|p| load_scheme(p)).collect::<Result<Vec<_>, _>>()?;
-    let mut seen = vec![(main.id(), main.version())];
-    for (s, path) in others.iter().zip(paths) {
-        if seen.contains(&(s.id(), s.version())) {
-            return Err(Fail::usage(format!(
-                "{path}: scheme {}@{} is given twice; a record names its scheme by id or id@version",
-                s.id(),
-                s.version()
-            )));
+    main.check_segment_schemes(&others).map_err(|e| {
+        // `segment_schemes[i]` names the i-th file given.
+        let file = e
+            .path
+            .as_deref()
+            .and_then(|p| p.strip_prefix("segment_schemes[")?.strip_suffix(']')?.parse::<usize>().ok())
+            .and_then(|i| paths.get(i));
+        match file {
+            Some(file) => Fail::usage(format!("{file}: {}", e.message)),
+            None => Fail::usage(format!("--segment-scheme: {}", e.message)),
         }
-        seen.push((s.id(), s.version()));
-    }
+    })?;
     Ok(others)
 }
 

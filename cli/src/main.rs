@@ -311,8 +311,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             let scheme = load_scheme(&scheme)?;
             let others = explain::segment_schemes(&scheme, &segment_schemes)?;
             let entries = input::read_employees(&inputs)?;
-            let outcomes = output::score_segments_with_progress(&scheme, &others, &entries);
-            let population = scheme.calibrate(&outcomes).map_err(|e| Fail::data(e.to_string()))?;
+            let population = output::calibrate_segments_with_progress(&scheme, &others, &entries)
+                .map_err(|e| Fail::data(e.to_string()))?;
             calibrate::write(&mut stdout, &scheme, &population, format, lang).map_err(io_fail)?;
             if let (Some(log), Some(at)) = (audit, at) {
                 let records: Vec<&kaohe::Employee> = entries.iter().filter_map(|e| e.as_ref().ok()).collect();

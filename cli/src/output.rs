@@ -16,29 +16,41 @@ pub(crate) fn score_with_progress(
     progress(entries, |chunk| scheme.score_entries_par(chunk))
 }
 
-/// [`score_with_progress`], each record under the scheme its `scheme` attribute names
-/// (`scheme` itself when it names none): the segments of `calibrate` and `explain`.
-pub(crate) fn score_segments_with_progress(
+/// Scores and calibrates a population whose segments may name other schemes
+/// ([`CompiledScheme::calibrate_segments`]), with the progress bar of [`score_with_progress`]
+/// while the records are scored.
+pub(crate) fn calibrate_segments_with_progress(
     scheme: &CompiledScheme,
     others: &[CompiledScheme],
     entries: &[Result<Employee, EmployeeError>],
-) -> Vec<Outcome> {
-    progress(entries, |chunk| scheme.score_segments(others, chunk))
+) -> Result<kaohe::Population, kaohe::KaoheError> {
+    let Some(bar) = bar(entries.len()) else { return scheme.calibrate_segments(others, entries) };
+    let population = scheme.calibrate_segments_reporting(others, entries, CHUNK, |n| bar.inc(n as u64));
+    bar.finish_and_clear();
+    population
+}
+
+/// Records scored between two updates of the progress bar.
+const CHUNK: usize = 4096;
+
+/// A progress bar on stderr for `len` records, when they are many and stderr is a terminal.
+fn bar(len: usize) -> Option<indicatif::ProgressBar> {
+    if len < 4 * CHUNK || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} employees · {per_sec} · eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }
 
 fn progress(
     entries: &[Result<Employee, EmployeeError>],
     score: impl Fn(&[Result<Employee, EmployeeError>]) -> Vec<Outcome>,
 ) -> Vec<Outcome> {
-    const CHUNK: usize = 4096;
-    if entries.len() < 4 * CHUNK || !io::stderr().is_terminal() {
-        return score(entries);
-    }
-    let bar = indicatif::ProgressBar::new(entries.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} employees · {per_sec} · eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let Some(bar) = bar(entries.len()) else { return score(entries) };
     let mut out = Vec::with_capacity(entries.len());
     for chunk in entries.chunks(CHUNK) {
         out.extend(score(chunk));

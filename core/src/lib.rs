@@ -136,6 +136,25 @@ pub fn score_json(scheme_json: &str, employees_json: &str) -> Result<String, Err
     Ok(result::outcomes_to_json(&scheme.score_values(records)))
 }
 
+/// [`calibrate_json`] with the schemes the segments of a population may be scored
+/// with besides the main one (see [`CompiledScheme::calibrate_segments`]): the text
+/// `kaohe calibrate --segment-scheme … --format json` prints (without its final
+/// newline). A segment scheme that does not load fails with its problems' paths under
+/// `segment_schemes[i]`; schemes given but not allowed fail as
+/// [`CompiledScheme::check_segment_schemes`] says. With no segment schemes, a record
+/// naming another scheme in its `scheme` attribute fails at `attributes.scheme`, as in
+/// the CLI. Every binding exposes this.
+pub fn calibrate_segments_json<S: AsRef<str>>(
+    scheme_json: &str,
+    employees_json: &str,
+    segment_schemes_json: &[S],
+) -> Result<String, Error> {
+    let scheme = CompiledScheme::from_json(scheme_json)?;
+    let others = CompiledScheme::segment_schemes_from_json(segment_schemes_json)?;
+    let entries = parse_employees(employees_json)?;
+    Ok(scheme.calibrate_segments(&others, &entries)?.to_json_string())
+}
+
 #[cfg(test)]
 mod tests {
     fn assert_send_sync<T: Send + Sync>() {}

@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::spec::{PopulationSpec, ProrationSpec, parse_date};
-use super::{Segment, Work};
+use super::{Population, Segment, Work};
 use crate::compile::CompiledScheme;
-use crate::error::{ErrorCode, KaoheError};
+use crate::error::{ErrorCode, KaoheError, SchemeErrors};
 use crate::explain::{Combined, ProratedSegment, Proration};
 use crate::inputs::Employee;
 use crate::result::{EmployeeError, IndicatorResult, Outcome, ScoreCard};
@@ -240,6 +240,9 @@ pub(crate) fn cycle_days(p: &ProrationSpec) -> Option<u32> {
 /// The attribute naming the scheme a record (a segment) is scored with.
 const SCHEME_ATTRIBUTE: &str = "scheme";
 
+/// How errors name the schemes given for segments: `segment_schemes[i]`.
+const SEGMENT_SCHEMES: &str = "segment_schemes";
+
 /// The scheme an employee record names in its `scheme` attribute: `main` when the
 /// attribute is absent, `null` or empty, otherwise the one scheme whose `id` or
 /// `id@version` it is.
@@ -309,6 +312,102 @@ impl CompiledScheme {
             let mut scratch = Scratch::default();
             entries.iter().map(|e| one(e, &mut scratch)).collect()
         }
+    }
+
+    /// Checks the schemes given besides this one for segments to be scored with
+    /// ([`CompiledScheme::score_segments`]): none at all is fine; otherwise this scheme
+    /// must prorate (`invalid_scheme` at `population.proration`, since only proration
+    /// combines segments), and no `id@version` may be given twice, this scheme's
+    /// included (`duplicate_id` at `segment_schemes[i]`, `i` counting `others` from 0),
+    /// since a record could not tell them apart.
+    pub fn check_segment_schemes(&self, others: &[CompiledScheme]) -> Result<(), KaoheError> {
+        if others.is_empty() {
+            return Ok(());
+        }
+        if self.inner.scheme.population.as_ref().and_then(|p| p.proration.as_ref()).is_none() {
+            return Err(KaoheError::new(
+                ErrorCode::InvalidScheme,
+                format!(
+                    "segment schemes need a scheme that prorates: give {} {} a population.proration section",
+                    self.id(),
+                    self.version()
+                ),
+            )
+            .at("population.proration"));
+        }
+        let mut seen = vec![(self.id(), self.version())];
+        for (i, s) in others.iter().enumerate() {
+            if seen.contains(&(s.id(), s.version())) {
+                return Err(KaoheError::new(
+                    ErrorCode::DuplicateId,
+                    format!(
+                        "scheme {}@{} is given twice; a record names its scheme by id or id@version",
+                        s.id(),
+                        s.version()
+                    ),
+                )
+                .at(format!("{SEGMENT_SCHEMES}[{i}]")));
+            }
+            seen.push((s.id(), s.version()));
+        }
+        Ok(())
+    }
+
+    /// Loads the schemes given for segments from JSON texts, in order. The problems of
+    /// a text that does not load have their paths prefixed with `segment_schemes[i]`
+    /// (`segment_schemes[1].indicators[0].weight`), so they are told from the main
+    /// scheme's; every text's problems are listed.
+    pub fn segment_schemes_from_json<S: AsRef<str>>(texts: &[S]) -> Result<Vec<CompiledScheme>, SchemeErrors> {
+        let mut schemes = Vec::with_capacity(texts.len());
+        let mut problems = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            match CompiledScheme::from_json(text.as_ref()) {
+                Ok(s) => schemes.push(s),
+                Err(e) => problems.extend(e.errors.into_iter().map(|mut p| {
+                    p.path = Some(match p.path.take() {
+                        Some(path) if path.starts_with('[') => format!("{SEGMENT_SCHEMES}[{i}]{path}"),
+                        Some(path) if !path.is_empty() => format!("{SEGMENT_SCHEMES}[{i}].{path}"),
+                        _ => format!("{SEGMENT_SCHEMES}[{i}]"),
+                    });
+                    p
+                })),
+            }
+        }
+        if problems.is_empty() { Ok(schemes) } else { Err(SchemeErrors { errors: problems }) }
+    }
+
+    /// Scores a batch whose records may be segments scored under other schemes, and
+    /// calibrates it: [`CompiledScheme::check_segment_schemes`], then
+    /// [`CompiledScheme::score_segments`], then [`CompiledScheme::calibrate_owned`].
+    /// What `kaohe calibrate --segment-scheme` and every binding's `calibrate` run; with
+    /// no `others`, a record naming a scheme in its `scheme` attribute must name this one.
+    /// Fails with the check's errors, or `quota_infeasible` as calibration does.
+    pub fn calibrate_segments(
+        &self,
+        others: &[CompiledScheme],
+        entries: &[Result<Employee, EmployeeError>],
+    ) -> Result<Population, KaoheError> {
+        self.check_segment_schemes(others)?;
+        self.calibrate_owned(self.score_segments(others, entries))
+    }
+
+    /// [`CompiledScheme::calibrate_segments`], scoring `batch` records at a time and
+    /// calling `scored` with each batch's size once it is scored (for a progress bar).
+    /// The result is the same.
+    pub fn calibrate_segments_reporting(
+        &self,
+        others: &[CompiledScheme],
+        entries: &[Result<Employee, EmployeeError>],
+        batch: usize,
+        mut scored: impl FnMut(usize),
+    ) -> Result<Population, KaoheError> {
+        self.check_segment_schemes(others)?;
+        let mut outcomes = Vec::with_capacity(entries.len());
+        for chunk in entries.chunks(batch.max(1)) {
+            outcomes.extend(self.score_segments(others, chunk));
+            scored(chunk.len());
+        }
+        self.calibrate_owned(outcomes)
     }
 
     /// One employee's scored records combined exactly as [`CompiledScheme::calibrate`]
