@@ -225,14 +225,24 @@ impl PyScheme {
     /// Scores a batch and applies the scheme's `population` rules: ranks, raw and
     /// calibrated grades with the reason for each move, roll-up and pay. Returns the
     /// result as a dict in the JSON shape of `calibrate_json` (decimals as strings).
-    /// Raises `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold.
-    fn calibrate<'py>(&self, py: Python<'py>, employees: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// `segment_schemes` are the other schemes a prorated employee's segments may name
+    /// in their `scheme` attribute (id or id@version); this scheme must prorate then.
+    /// Raises `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold,
+    /// and for segment schemes that are not allowed (`invalid_scheme`, `duplicate_id`).
+    #[pyo3(signature = (employees, *, segment_schemes = None))]
+    fn calibrate<'py>(
+        &self,
+        py: Python<'py>,
+        employees: &Bound<'py, PyAny>,
+        segment_schemes: Option<Vec<PyRef<'py, PyScheme>>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
+            let others: Vec<kaohe::Scheme> =
+                segment_schemes.unwrap_or_default().iter().map(|s| s.inner.clone()).collect();
             let entries = read_entries(py, employees)?;
             let scheme = &self.inner;
-            let population = py
-                .detach(move || scheme.calibrate_owned(scheme.score_entries_par(&entries)))
-                .map_err(|e| to_pyerr(py, &e))?;
+            let population =
+                py.detach(move || scheme.calibrate_segments(&others, &entries)).map_err(|e| to_pyerr(py, &e))?;
             let v = serde_json::to_value(&population).map_err(|e| to_pyerr(py, &internal(e.to_string())))?;
             to_py(py, &v)
         })
@@ -320,10 +330,22 @@ impl PyScheme {
 
 /// Scores a JSON employees document with a JSON scheme, applies the scheme's
 /// `population` rules and returns exactly the text `kaohe calibrate --format json`
-/// prints, without its final newline.
+/// prints, without its final newline. `segment_schemes_json` are the JSON texts of the
+/// other schemes segments may be scored with (`--segment-scheme`); the problems of one
+/// that does not load have paths under `segment_schemes[i]`.
 #[pyfunction]
-fn calibrate_json(py: Python<'_>, scheme_json: String, employees_json: String) -> PyResult<String> {
-    guard(py, || py.detach(|| kaohe::calibrate_json(&scheme_json, &employees_json)).map_err(|e| core_to_pyerr(py, &e)))
+#[pyo3(signature = (scheme_json, employees_json, segment_schemes_json = None))]
+fn calibrate_json(
+    py: Python<'_>,
+    scheme_json: String,
+    employees_json: String,
+    segment_schemes_json: Option<Vec<String>>,
+) -> PyResult<String> {
+    let others = segment_schemes_json.unwrap_or_default();
+    guard(py, || {
+        py.detach(|| kaohe::calibrate_segments_json(&scheme_json, &employees_json, &others))
+            .map_err(|e| core_to_pyerr(py, &e))
+    })
 }
 
 /// Scores a JSON employees document (array or JSON Lines) with a JSON scheme and

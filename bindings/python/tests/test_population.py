@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -69,3 +69,72 @@ def test_rows_show_raw_and_calibrated_grades() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(rows)
     assert list(frame["id"])[:2] == ["s1", "l1"]
+
+
+TRANSFER = Path(__file__).resolve().parents[3] / "examples" / "transfer"
+
+
+def _transfer() -> Tuple[str, str, str]:
+    """examples/transfer: the sales scheme (it prorates), the service scheme, the employees."""
+    read = lambda name: (TRANSFER / name).read_text(encoding="utf-8")  # noqa: E731
+    return read("sales.json"), read("service.json"), read("employees.json")
+
+
+def test_a_transfer_between_schemes_is_combined_by_days() -> None:
+    # T01 moved from 客服部 (the service scheme) to 销售部 (the sales scheme) on 2026-04-01:
+    # 88.00 for 90 days and 95.00 for 91 days, (88.00 × 90 + 95.00 × 91) / 181 = 16565 / 181
+    # = 91.52, grade A from the sales bands, pay 10000 × 1.2 × 181/181 = 12000.00.
+    sales_text, service_text, people_text = _transfer()
+    sales, service = kaohe.Scheme.from_json(sales_text), kaohe.Scheme.from_json(service_text)
+    people = json.loads(people_text)
+    result = sales.calibrate(people, segment_schemes=[service])
+    assert [m["id"] for m in result["members"]] == ["S01", "T01", "S02", "S03"]
+    t01 = result["members"][1]
+    assert (t01["score"], t01["raw_grade"], t01["grade"], t01["days"]) == ("91.52", "A", "A", 181)
+    assert Decimal(t01["score"]) == (Decimal(16565) / 181).quantize(Decimal("0.01"))
+    assert t01["pay"]["performance_pay"] == "12000.00"
+    assert [(s["days"], s["score"], s["scheme"]["id"]) for s in t01["segments"]] == [
+        (90, "88.00", "service-2026h1"),
+        (91, "95.00", "sales-2026h1"),
+    ]
+    assert "errors" not in result or not result["errors"]
+    # The JSON path is the same text the CLI prints, and the typed result agrees with it.
+    text = kaohe.calibrate_json(sales_text, people_text, [service_text])
+    assert json.loads(text) == result
+
+
+def test_a_segment_naming_a_scheme_not_given_fails_at_attributes_scheme() -> None:
+    sales_text, service_text, people_text = _transfer()
+    sales = kaohe.Scheme.from_json(sales_text)
+    result = sales.calibrate(json.loads(people_text))
+    assert [m["id"] for m in result["members"]] == ["S01", "S02", "S03"]
+    (error,) = result["errors"]
+    assert error["id"] == "T01"
+    assert (error["error"]["code"], error["error"]["path"]) == ("invalid_input", "attributes.scheme")
+    assert "'service-2026h1'" in error["error"]["message"]
+    assert json.loads(kaohe.calibrate_json(sales_text, people_text)) == result
+
+
+def test_segment_schemes_are_checked() -> None:
+    sales_text, service_text, people_text = _transfer()
+    sales, service = kaohe.Scheme.from_json(sales_text), kaohe.Scheme.from_json(service_text)
+    people = json.loads(people_text)
+    # Only a prorating scheme combines segments.
+    with pytest.raises(kaohe.SchemeError) as info:
+        service.calibrate(people, segment_schemes=[sales])
+    assert (info.value.code, info.value.path) == ("invalid_scheme", "population.proration")
+    # One id@version once.
+    with pytest.raises(kaohe.SchemeError) as info:
+        sales.calibrate(people, segment_schemes=[service, service])
+    assert (info.value.code, info.value.path) == ("duplicate_id", "segment_schemes[1]")
+    # A segment scheme text that does not load: its problems under segment_schemes[0].
+    broken = service_text.replace('"weight": 60', '"weight": 50')
+    with pytest.raises(kaohe.SchemeError) as info:
+        kaohe.calibrate_json(sales_text, people_text, [broken])
+    assert info.value.code == "weights_mismatch"
+    assert all((e.path or "").startswith("segment_schemes[0]") for e in info.value.errors)
+    # Schemes only, as a keyword.
+    with pytest.raises(TypeError):
+        sales.calibrate(people, segment_schemes=[service_text])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        sales.calibrate(people, [service])  # type: ignore[misc]
