@@ -251,6 +251,16 @@ export interface PopulationMember {
   attributes?: { [key: string]: JsonValue }
 }
 
+/** Options of `Scheme.calibrate`. */
+export interface CalibrateOptions {
+  /**
+   * The other schemes a prorated employee's segments may be scored with: a record names
+   * one in its attribute `scheme` (the scheme's `id`, or `id@version`), as with
+   * `kaohe calibrate --segment-scheme`. The calling scheme must prorate.
+   */
+  segmentSchemes?: readonly Scheme[]
+}
+
 /** What `Scheme.calibrate` returns (the JSON of `calibrateJson`, parsed). */
 export interface PopulationResult {
   scheme: SchemeRef

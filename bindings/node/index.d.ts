@@ -251,6 +251,16 @@ export interface PopulationMember {
   attributes?: { [key: string]: JsonValue }
 }
 
+/** Options of `Scheme.calibrate`. */
+export interface CalibrateOptions {
+  /**
+   * The other schemes a prorated employee's segments may be scored with: a record names
+   * one in its attribute `scheme` (the scheme's `id`, or `id@version`), as with
+   * `kaohe calibrate --segment-scheme`. The calling scheme must prorate.
+   */
+  segmentSchemes?: readonly Scheme[]
+}
+
 /** What `Scheme.calibrate` returns (the JSON of `calibrateJson`, parsed). */
 export interface PopulationResult {
   scheme: SchemeRef
@@ -621,10 +631,12 @@ export declare class Scheme {
   /**
    * Scores a batch and applies the scheme's `population` rules: ranks, raw and
    * calibrated grades with the reason for each move, roll-up and pay. Members come
-   * in rank order; decimals are strings. Throws `SchemeError` (`quota_infeasible`)
-   * when a group's head counts cannot hold.
+   * in rank order; decimals are strings. `options.segmentSchemes` are the other
+   * schemes a prorated employee's segments may name in their `scheme` attribute.
+   * Throws `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold,
+   * and for segment schemes that are not allowed (`invalid_scheme`, `duplicate_id`).
    */
-  calibrate(employees: readonly EmployeeInput[]): PopulationResult
+  calibrate(employees: readonly EmployeeInput[], options?: CalibrateOptions): PopulationResult
   /**
    * Scores a batch; one entry per employee in input order: the score card, or
    * `{id, error}` for an employee that failed (the others are unaffected).
@@ -641,9 +653,11 @@ export declare class Scheme {
 /**
  * Scores a JSON employees document with a JSON scheme, applies the scheme's
  * `population` rules, and returns exactly the text `kaohe calibrate --format json`
- * prints (without its final newline).
+ * prints (without its final newline). `segmentSchemesJson` are the JSON texts of the
+ * other schemes segments may be scored with (`--segment-scheme`); the problems of one
+ * that does not load have paths under `segment_schemes[i]`.
  */
-export declare function calibrateJson(schemeJson: string, employeesJson: string): string
+export declare function calibrateJson(schemeJson: string, employeesJson: string, segmentSchemesJson?: readonly string[]): string
 
 /** One entry of the error catalogue. */
 export interface ErrorCodeInfo {

@@ -12,7 +12,7 @@ mod errors;
 
 use kaohe::{ErrorCode, KaoheError};
 use napi::bindgen_prelude::*;
-use napi::{Env, ScopedTask};
+use napi::{Env, ScopedTask, ValueType};
 use napi_derive::napi;
 
 use crate::convert::Records;
@@ -180,14 +180,24 @@ impl Scheme {
 
     /// Scores a batch and applies the scheme's `population` rules: ranks, raw and
     /// calibrated grades with the reason for each move, roll-up and pay. Members come
-    /// in rank order; decimals are strings. Throws `SchemeError` (`quota_infeasible`)
-    /// when a group's head counts cannot hold.
-    #[napi(ts_args_type = "employees: readonly EmployeeInput[]", ts_return_type = "PopulationResult")]
-    pub fn calibrate<'env>(&self, env: &'env Env, employees: Unknown<'_>) -> Result<Unknown<'env>> {
+    /// in rank order; decimals are strings. `options.segmentSchemes` are the other
+    /// schemes a prorated employee's segments may name in their `scheme` attribute.
+    /// Throws `SchemeError` (`quota_infeasible`) when a group's head counts cannot hold,
+    /// and for segment schemes that are not allowed (`invalid_scheme`, `duplicate_id`).
+    #[napi(
+        ts_args_type = "employees: readonly EmployeeInput[], options?: CalibrateOptions",
+        ts_return_type = "PopulationResult"
+    )]
+    pub fn calibrate<'env>(
+        &self,
+        env: &'env Env,
+        employees: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'env>> {
         guard(env, || {
+            let others = segment_schemes(options)?;
             let records = convert::read_batch(env, employees)?;
-            let outcomes = score_records(&self.inner, records);
-            let population = self.inner.calibrate_owned(outcomes)?;
+            let population = self.inner.calibrate_segments(&others, &convert::employees(records))?;
             convert::parse(env, population.to_json_string()).map_err(|e| napi_failure(&e))
         })
     }
@@ -271,6 +281,38 @@ impl Scheme {
     }
 }
 
+/// The schemes of `options.segmentSchemes` (`Scheme#calibrate`), none when absent.
+fn segment_schemes(options: Option<Unknown<'_>>) -> std::result::Result<Vec<kaohe::Scheme>, Failure> {
+    let kind = |v: &Unknown<'_>| v.get_type().map_err(|e| napi_failure(&e));
+    let Some(options) = options else { return Ok(Vec::new()) };
+    match kind(&options)? {
+        ValueType::Undefined | ValueType::Null => return Ok(Vec::new()),
+        ValueType::Object => {}
+        _ => return Err(Failure::Usage(UsageKind::Type, "options must be an object".to_owned())),
+    }
+    let list = Object::from_unknown(options)
+        .and_then(|o| o.get_named_property::<Option<Unknown<'_>>>("segmentSchemes"))
+        .map_err(|e| napi_failure(&e))?;
+    let Some(list) = list else { return Ok(Vec::new()) };
+    let not_array = || Failure::Usage(UsageKind::Type, "options.segmentSchemes must be an array of Scheme".to_owned());
+    if !list.is_array().unwrap_or(false) {
+        return Err(not_array());
+    }
+    let items = Vec::<Unknown<'_>>::from_unknown(list).map_err(|_| not_array())?;
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let not_scheme =
+                || Failure::Usage(UsageKind::Type, format!("options.segmentSchemes[{i}] must be a Scheme"));
+            if kind(&item)? != ValueType::Object {
+                return Err(not_scheme());
+            }
+            <&Scheme>::from_unknown(item).map(|s| s.inner.clone()).map_err(|_| not_scheme())
+        })
+        .collect()
+}
+
 /// How many results one JSON text of `scoreManyAsync` holds.
 const RESULT_CHUNK: usize = 1000;
 
@@ -323,10 +365,18 @@ pub fn score_json(env: Env, scheme_json: String, employees_json: String) -> Resu
 
 /// Scores a JSON employees document with a JSON scheme, applies the scheme's
 /// `population` rules, and returns exactly the text `kaohe calibrate --format json`
-/// prints (without its final newline).
-#[napi]
-pub fn calibrate_json(env: Env, scheme_json: String, employees_json: String) -> Result<String> {
-    guard(&env, || Ok(kaohe::calibrate_json(&scheme_json, &employees_json)?))
+/// prints (without its final newline). `segmentSchemesJson` are the JSON texts of the
+/// other schemes segments may be scored with (`--segment-scheme`); the problems of one
+/// that does not load have paths under `segment_schemes[i]`.
+#[napi(ts_args_type = "schemeJson: string, employeesJson: string, segmentSchemesJson?: readonly string[]")]
+pub fn calibrate_json(
+    env: Env,
+    scheme_json: String,
+    employees_json: String,
+    segment_schemes_json: Option<Vec<String>>,
+) -> Result<String> {
+    let others = segment_schemes_json.unwrap_or_default();
+    guard(&env, || Ok(kaohe::calibrate_segments_json(&scheme_json, &employees_json, &others)?))
 }
 
 /// One entry of the error catalogue.

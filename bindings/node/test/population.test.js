@@ -68,3 +68,67 @@ test('raw and calibrated grades with the reason for the move', () => {
     ['S', 'A', 'max', 1, 3], ['A', 'B', 'max', 1, 3],
   ])
 })
+
+// examples/transfer: T01 moved from 客服部 (the service scheme) to 销售部 (the sales
+// scheme) on 2026-04-01: 88.00 for 90 days and 95.00 for 91 days,
+// (88.00 × 90 + 95.00 × 91) / 181 = 16565 / 181 = 91.52, grade A from the sales bands,
+// pay 10000 × 1.2 × 181/181 = 12000.00 (the figures of cli/tests/calibrate.rs).
+const transferDir = path.join(repoRoot, 'examples', 'transfer')
+const transfer = (name) => fs.readFileSync(path.join(transferDir, name), 'utf8')
+
+test('a transfer between schemes is combined by days', () => {
+  const [salesText, serviceText, peopleText] = ['sales.json', 'service.json', 'employees.json'].map(transfer)
+  const sales = Scheme.fromJson(salesText)
+  const service = Scheme.fromJson(serviceText)
+  const r = sales.calibrate(JSON.parse(peopleText), { segmentSchemes: [service] })
+  assert.deepEqual(r.members.map((m) => m.id), ['S01', 'T01', 'S02', 'S03'])
+  const t01 = r.members[1]
+  assert.deepEqual([t01.score, t01.raw_grade, t01.grade, t01.days], ['91.52', 'A', 'A', 181])
+  assert.equal(t01.pay.performance_pay, '12000.00')
+  assert.deepEqual(t01.segments.map((s) => [s.days, s.score, s.scheme.id]), [
+    [90, '88.00', 'service-2026h1'], [91, '95.00', 'sales-2026h1'],
+  ])
+  assert.equal(r.errors, undefined)
+  // The JSON entry point gives the same result from the texts.
+  assert.deepEqual(JSON.parse(calibrateJson(salesText, peopleText, [serviceText])), r)
+})
+
+test('a segment naming a scheme not given fails at attributes.scheme', () => {
+  const [salesText, , peopleText] = ['sales.json', 'service.json', 'employees.json'].map(transfer)
+  const r = Scheme.fromJson(salesText).calibrate(JSON.parse(peopleText))
+  assert.deepEqual(r.members.map((m) => m.id), ['S01', 'S02', 'S03'])
+  assert.equal(r.errors.length, 1)
+  assert.equal(r.errors[0].id, 'T01')
+  assert.equal(r.errors[0].error.code, 'invalid_input')
+  assert.equal(r.errors[0].error.path, 'attributes.scheme')
+  assert.match(r.errors[0].error.message, /'service-2026h1'/)
+  assert.deepEqual(JSON.parse(calibrateJson(salesText, peopleText)), r)
+})
+
+test('segment schemes are checked', () => {
+  const [salesText, serviceText, peopleText] = ['sales.json', 'service.json', 'employees.json'].map(transfer)
+  const [sales, service, people] = [Scheme.fromJson(salesText), Scheme.fromJson(serviceText), JSON.parse(peopleText)]
+  const schemeError = (code, p) => (e) => {
+    assert.ok(e instanceof SchemeError, String(e))
+    assert.equal(e.code, code)
+    assert.equal(e.path, p)
+    return true
+  }
+  assert.throws(() => service.calibrate(people, { segmentSchemes: [sales] }),
+    schemeError('invalid_scheme', 'population.proration'))
+  assert.throws(() => sales.calibrate(people, { segmentSchemes: [service, service] }),
+    schemeError('duplicate_id', 'segment_schemes[1]'))
+  const broken = serviceText.replace('"weight": 60', '"weight": 50')
+  assert.throws(() => calibrateJson(salesText, peopleText, [broken]), (e) => {
+    assert.ok(e instanceof SchemeError)
+    assert.equal(e.code, 'weights_mismatch')
+    assert.ok(e.errors.every((x) => x.path.startsWith('segment_schemes[0]')), JSON.stringify(e.errors))
+    return true
+  })
+  // Schemes, not texts; an absent list is none.
+  assert.throws(() => sales.calibrate(people, { segmentSchemes: [serviceText] }), TypeError)
+  assert.throws(() => sales.calibrate(people, { segmentSchemes: service }), TypeError)
+  assert.throws(() => sales.calibrate(people, 'x'), TypeError)
+  assert.deepEqual(sales.calibrate(people, {}), sales.calibrate(people))
+  assert.deepEqual(sales.calibrate(people, { segmentSchemes: undefined }), sales.calibrate(people))
+})

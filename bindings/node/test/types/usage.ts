@@ -105,6 +105,13 @@ const popText: string = kaohe.calibrateJson('{}', '[]')
 // @ts-expect-error rank is a number
 const badRank: string = population.members[0].rank
 console.log(calibrated, raw, why, popText, badRank)
+// Transfers between schemes: the other schemes as an option, or their texts.
+const withSegments: kaohe.PopulationResult = scheme.calibrate([employee], { segmentSchemes: [scheme] })
+const options: kaohe.CalibrateOptions = {}
+const segText: string = kaohe.calibrateJson('{}', '[]', ['{}'])
+// @ts-expect-error segment schemes are Scheme objects, not texts
+scheme.calibrate([employee], { segmentSchemes: ['{}'] })
+console.log(withSegments, options, segText)
 // Analytics and what-if: plain objects with exact decimal strings.
 const analysis: kaohe.Analysis = kaohe.analyze(scheme, [employee], {
   by: 'department',
