@@ -7,8 +7,9 @@
 //!   `scoreEmployeeJson(json)`, `scoreMany(employees)`, `scoreManyJson(json)`,
 //!   `scoreRows(headers, rows)`, `scoreToJson(json)`, `explain(card, lang)`;
 //! - [`score_json`]: exactly the text `kaohe score --format json` prints;
-//! - [`calibrate_json`] and `Scheme.calibrateToJson(json)`: population results (ranks,
-//!   raw and calibrated grades, pay) as the JSON `kaohe calibrate --format json` prints;
+//! - [`calibrate_json`] and `Scheme.calibrateToJson(json, segmentSchemes)`: population
+//!   results (ranks, raw and calibrated grades, pay) as the JSON `kaohe calibrate --format
+//!   json` prints, the segments of a transfer scored under the schemes they name;
 //! - one error type, [`KaoheError`] (`KaoheException` in Kotlin);
 //! - decimals cross as text and surface as `java.math.BigDecimal` / `Foundation.Decimal`.
 //!
@@ -139,12 +140,21 @@ impl Scheme {
 
     /// Scores an employees document, applies the scheme's `population` rules (ranks,
     /// raw and calibrated grades with the reason for each move, roll-up, pay) and returns
-    /// the result as the JSON text `kaohe calibrate --format json` prints. Throws a scheme
-    /// error (`quota_infeasible`) when a group's head counts cannot hold.
-    pub fn calibrate_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
+    /// the result as the JSON text `kaohe calibrate --format json` prints.
+    /// `segment_schemes` are the other schemes a prorated employee's segments may name in
+    /// their `scheme` attribute (`--segment-scheme`); none by default. Throws a scheme
+    /// error (`quota_infeasible`) when a group's head counts cannot hold, and for segment
+    /// schemes that are not allowed (`invalid_scheme`, `duplicate_id`).
+    #[uniffi::method(default(segment_schemes = []))]
+    pub fn calibrate_to_json(
+        &self,
+        employees_json: String,
+        segment_schemes: Vec<Arc<Scheme>>,
+    ) -> Result<String, KaoheError> {
         guard(|| {
+            let others: Vec<kaohe::Scheme> = segment_schemes.iter().map(|s| s.0.clone()).collect();
             let entries = kaohe::parse_employees(&employees_json)?;
-            Ok(self.0.calibrate_owned(self.0.score_entries_par(&entries))?.to_json_string())
+            Ok(self.0.calibrate_segments(&others, &entries)?.to_json_string())
         })
     }
 
@@ -192,10 +202,16 @@ pub fn score_json(scheme_json: String, employees_json: String) -> Result<String,
 
 /// Scores a JSON employees document with a JSON scheme, applies the scheme's
 /// `population` rules and returns exactly the text `kaohe calibrate --format json`
-/// prints (without its final newline).
-#[uniffi::export]
-pub fn calibrate_json(scheme_json: String, employees_json: String) -> Result<String, KaoheError> {
-    guard(|| Ok(kaohe::calibrate_json(&scheme_json, &employees_json)?))
+/// prints (without its final newline). `segment_schemes_json` are the JSON texts of the
+/// other schemes segments may be scored with (`--segment-scheme`), none by default; the
+/// problems of one that does not load have paths under `segment_schemes[i]`.
+#[uniffi::export(default(segment_schemes_json = []))]
+pub fn calibrate_json(
+    scheme_json: String,
+    employees_json: String,
+    segment_schemes_json: Vec<String>,
+) -> Result<String, KaoheError> {
+    guard(|| Ok(kaohe::calibrate_segments_json(&scheme_json, &employees_json, &segment_schemes_json)?))
 }
 
 /// Reads a language tag (`zh`, `zh-CN`, `en`, `en-US`…); anything else is null.
