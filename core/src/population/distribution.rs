@@ -5,7 +5,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::groups::Groups;
 use super::spec::{DistributionSpec, QuotaRounding};
-use super::{Bound, DistributionGroup, Move, QuotaCount, Work};
+use super::{Bound, DistributionGroup, Move, QuotaCount};
 use crate::compile::CompiledScheme;
 use crate::error::{ErrorCode, KaoheError};
 
@@ -85,12 +85,14 @@ fn group_label(by: &[String], path: &[String]) -> String {
     format!("group {}", parts.join(", "))
 }
 
-/// Calibrates grades group by group. Members are moved in `work`; the group results
-/// come back in first-appearance order of the groups.
+/// Calibrates grades group by group. Members are moved in `grades` (grade indices,
+/// indexed like the members) and each move is recorded in `moves`; the group
+/// results come back in first-appearance order of the groups.
 pub(crate) fn calibrate(
     scheme: &CompiledScheme,
     d: &DistributionSpec,
-    work: &mut [Work],
+    grades: &mut [Option<usize>],
+    moves: &mut [Vec<Move>],
     order: &[usize],
     groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
@@ -102,7 +104,7 @@ pub(crate) fn calibrate(
     // Members of each group in rank order (only those with a grade count).
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
     for &i in order {
-        if work[i].grade.is_some() {
+        if grades[i].is_some() {
             members[keys[i] as usize].push(i);
         }
     }
@@ -157,12 +159,18 @@ pub(crate) fn calibrate(
                 return Err(infeasible(format!("the maxes leave room for only {sum_max} people")));
             }
         }
-        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(work, group, q)).collect();
+        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(grades, group, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
-        let mut record = |w: &mut Work, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
-            let from = w.grade.unwrap_or(0);
-            w.moves.push(Move {
+        let mut record = |grade: &mut Option<usize>,
+                          made: &mut Vec<Move>,
+                          to: usize,
+                          qi: usize,
+                          bound: Bound,
+                          limit: u32,
+                          pos: usize| {
+            let from = grade.unwrap_or(0);
+            made.push(Move {
                 from: grade_names[from].clone(),
                 to: grade_names[to].clone(),
                 quota: qi,
@@ -172,7 +180,7 @@ pub(crate) fn calibrate(
                 group_rank: rank_in_group(pos),
                 group_size: size,
             });
-            w.grade = Some(to);
+            *grade = Some(to);
             moved += 1;
         };
         // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
@@ -182,7 +190,7 @@ pub(crate) fn calibrate(
         for &qi in &by_lo {
             let Some(limit) = maxes[qi] else { continue };
             let q = &quotas[qi];
-            let mut excess = count(work, group, q).saturating_sub(limit);
+            let mut excess = count(grades, group, q).saturating_sub(limit);
             if excess == 0 {
                 continue;
             }
@@ -191,8 +199,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(&work[i], q) {
-                        record(&mut work[i], q.hi + 1, qi, Bound::Max, limit, pos);
+                    if in_run(grades[i], q) {
+                        record(&mut grades[i], &mut moves[i], q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -201,8 +209,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(&work[i], q) {
-                        record(&mut work[i], q.lo - 1, qi, Bound::Max, limit, pos);
+                    if in_run(grades[i], q) {
+                        record(&mut grades[i], &mut moves[i], q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -215,13 +223,13 @@ pub(crate) fn calibrate(
         for &qi in &by_hi {
             let Some(limit) = mins[qi] else { continue };
             let q = &quotas[qi];
-            let mut short = limit.saturating_sub(count(work, group, q));
+            let mut short = limit.saturating_sub(count(grades, group, q));
             for (pos, &i) in group.iter().enumerate().rev() {
                 if short == 0 {
                     break;
                 }
-                if work[i].grade.is_some_and(|g| g < q.lo) {
-                    record(&mut work[i], q.lo, qi, Bound::Min, limit, pos);
+                if grades[i].is_some_and(|g| g < q.lo) {
+                    record(&mut grades[i], &mut moves[i], q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -229,15 +237,15 @@ pub(crate) fn calibrate(
                 if short == 0 {
                     break;
                 }
-                if work[i].grade.is_some_and(|g| g > q.hi) {
-                    record(&mut work[i], q.hi, qi, Bound::Min, limit, pos);
+                if grades[i].is_some_and(|g| g > q.hi) {
+                    record(&mut grades[i], &mut moves[i], q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
         }
         let mut counts = Vec::with_capacity(quotas.len());
         for (qi, q) in quotas.iter().enumerate() {
-            let c = count(work, group, q);
+            let c = count(grades, group, q);
             if mins[qi].is_some_and(|m| c < m) || maxes[qi].is_some_and(|m| c > m) {
                 return Err(infeasible(format!(
                     "after moving by rank, quotas[{qi}] holds {c} (min {:?}, max {:?})",
@@ -258,12 +266,12 @@ pub(crate) fn calibrate(
     Ok(out)
 }
 
-fn in_run(w: &Work, q: &Q) -> bool {
-    w.grade.is_some_and(|g| g >= q.lo && g <= q.hi)
+fn in_run(grade: Option<usize>, q: &Q) -> bool {
+    grade.is_some_and(|g| g >= q.lo && g <= q.hi)
 }
 
-fn count(work: &[Work], group: &[usize], q: &Q) -> u32 {
-    u32::try_from(group.iter().filter(|&&i| in_run(&work[i], q)).count()).unwrap_or(u32::MAX)
+fn count(grades: &[Option<usize>], group: &[usize], q: &Q) -> u32 {
+    u32::try_from(group.iter().filter(|&&i| in_run(grades[i], q)).count()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -302,14 +302,16 @@ pub(crate) fn attr_decimal(attrs: &Map<String, Value>, name: &str) -> Option<Dec
     attrs.get(name).and_then(crate::num::decimal_from_json)
 }
 
-/// A member while the population is being worked out.
+/// A member while segments are combined ([`prorate::combine`]).
 pub(crate) struct Work {
     pub card: ScoreCard,
     pub days: Option<u32>,
     pub segments: Vec<Segment>,
     /// Grade index in the scheme's `grades`, raw then calibrated.
+    #[expect(dead_code, reason = "set by prorate::combine; calibration reads the card's grade")]
     pub raw: Option<usize>,
     pub grade: Option<usize>,
+    #[expect(dead_code, reason = "set by prorate::combine; calibration records moves beside the cards")]
     pub moves: Vec<Move>,
 }
 
@@ -327,67 +329,171 @@ impl CompiledScheme {
     pub fn calibrate_owned(&self, outcomes: Vec<Outcome>) -> Result<Population, KaoheError> {
         let spec = self.inner.scheme.population.clone().unwrap_or_default();
         let mut errors = Vec::new();
-        let mut cards = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            match o {
-                Ok(c) => cards.push(c),
-                Err(e) => errors.push(e),
-            }
-        }
-        let mut work = prorate::combine(self, &spec, cards, &mut errors);
+        // In place: the cards stay in the outcomes' allocation.
+        let cards: Vec<ScoreCard> = outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            })
+            .collect();
+        let Table { mut cards, days, mut segments, mut grades } = self.table(&spec, cards, &mut errors);
+        let n = cards.len();
         let mut cache = groups::GroupCache::default();
-        let order = rank::order(&work, &spec.tie_breakers);
-        let mut ranks = rank::ranks(&work, &order, &spec.group_by, &mut cache);
+        let order = rank::order(&cards, &spec.tie_breakers);
+        let mut moves: Vec<Vec<Move>> = Vec::new();
         let distribution = match &spec.distribution {
             Some(d) => {
-                let g = cache.get(&work, &d.group_by);
-                distribution::calibrate(self, d, &mut work, &order, &g)?
+                let g = cache.get(&cards, &d.group_by);
+                moves.resize_with(n, Vec::new);
+                distribution::calibrate(self, d, &mut grades, &mut moves, &order, &g)?
             }
             None => Vec::new(),
         };
         let (rollup, dept_coefficients) = match &spec.rollup {
-            Some(r) => rollup::roll_up(self, r, &work, &cache.get(&work, &r.group_by)),
+            Some(r) => rollup::roll_up(self, r, &cards, &cache.get(&cards, &r.group_by)),
             None => (Vec::new(), Vec::new()),
         };
-        let (mut pays, pool) = match &spec.pay {
-            Some(p) => {
-                let (pays, pool) = pay::pay(self, p, spec.proration.as_ref(), &work, &order, &dept_coefficients);
-                (Some(pays), pool)
-            }
-            None => (None, None),
-        };
-        let member_groups = cache.get(&work, &spec.group_by);
+        let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
+        let mut weights: Vec<Option<Decimal>> = Vec::new();
+        if pay_rules.as_ref().is_some_and(pay::PayRules::has_pool) {
+            weights.resize(n, None);
+        }
+        let member_groups = cache.get(&cards, &spec.group_by);
+        let mut levels: Vec<Level> = (0..spec.group_by.len())
+            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l])))
+            .collect();
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
-        let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
-        let mut members = Vec::with_capacity(work.len());
-        // In rank order, taking each member's parts out of the working vectors (no copies).
-        for &i in &order {
-            let w = &mut work[i];
-            let r = &mut ranks[i];
-            let card = &mut w.card;
+        let of = u32::try_from(n).unwrap_or(u32::MAX);
+        let mut members = Vec::with_capacity(n);
+        // In rank order, taking each member's parts out of the working vectors (no
+        // copies); ranks within groups count the members of each group met so far.
+        for (pos, &i) in order.iter().enumerate() {
+            let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
+            let card = &mut cards[i];
+            let raw = prorate::grade_index(self, card.grade.as_deref());
+            let grade = grades[i];
+            let member_days = days.get(i).copied().flatten();
+            let pay = pay_rules.as_ref().map(|rules| {
+                let (pay, weight) = rules.member(card, grade, member_days, dept_coefficients.get(i).copied());
+                if let Some(w) = weights.get_mut(i) {
+                    *w = weight;
+                }
+                pay
+            });
             members.push(Member {
                 id: std::mem::take(&mut card.id),
                 group: member_groups.paths[member_groups.keys[i] as usize].clone(),
                 score: card.score,
-                rank: r.rank,
-                of: n,
-                percentile: r.percentile,
-                group_ranks: std::mem::take(&mut r.groups),
-                raw_grade: w.raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
-                grade: w.grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
-                coefficient: match w.grade {
+                rank,
+                of,
+                percentile: rank::percentile(rank, of),
+                group_ranks: levels.iter_mut().map(|l| l.next(i)).collect(),
+                raw_grade: raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                grade: grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                coefficient: match grade {
                     Some(g) => coefficients[g],
                     None => card.coefficient,
                 },
-                moves: std::mem::take(&mut w.moves),
-                days: w.days,
-                segments: std::mem::take(&mut w.segments),
-                pay: pays.as_mut().map(|p| std::mem::take(&mut p[i])),
+                moves: moves.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                days: member_days,
+                segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                pay,
                 attributes: card.attributes.clone(),
             });
         }
+        let pool = match &pay_rules {
+            Some(rules) => {
+                let mut rank_of = vec![0u32; n];
+                for (pos, &i) in order.iter().enumerate() {
+                    rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+                }
+                rules.pool(&weights, &rank_of, |i, bonus| {
+                    if let Some(p) = &mut members[rank_of[i] as usize].pay {
+                        p.bonus = Some(bonus);
+                    }
+                })
+            }
+            None => None,
+        };
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
+    }
+
+    /// The cards ready to rank: one per employee, segments combined when the scheme
+    /// prorates or an id repeats (which reports it), else the cards as they are.
+    fn table(&self, spec: &PopulationSpec, cards: Vec<ScoreCard>, errors: &mut Vec<EmployeeError>) -> Table {
+        let prorated = spec.proration.as_ref().and_then(prorate::cycle_days).is_some();
+        if !prorated && unique_ids(&cards) {
+            let grades = cards.iter().map(|c| prorate::grade_index(self, c.grade.as_deref())).collect();
+            return Table { cards, days: Vec::new(), segments: Vec::new(), grades };
+        }
+        let work = prorate::combine(self, spec, cards, errors);
+        let mut t = Table {
+            cards: Vec::with_capacity(work.len()),
+            days: Vec::with_capacity(work.len()),
+            segments: Vec::with_capacity(work.len()),
+            grades: Vec::with_capacity(work.len()),
+        };
+        for w in work {
+            t.cards.push(w.card);
+            t.days.push(w.days);
+            t.segments.push(w.segments);
+            t.grades.push(w.grade);
+        }
+        t
+    }
+}
+
+/// Whether no two cards share an id.
+fn unique_ids(cards: &[ScoreCard]) -> bool {
+    let mut seen: rustc_hash::FxHashSet<&str> =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(cards.len(), Default::default());
+    cards.iter().all(|c| seen.insert(c.id.as_str()))
+}
+
+/// The members while the population is worked out: the cards, and beside them what
+/// calibration adds (one slot per member; `days` and `segments` empty unless prorated).
+struct Table {
+    cards: Vec<ScoreCard>,
+    days: Vec<Option<u32>>,
+    segments: Vec<Vec<Segment>>,
+    /// Grade index in the scheme's `grades`: raw, then calibrated.
+    grades: Vec<Option<usize>>,
+}
+
+/// One level of `population.group_by` while the members are listed in rank order.
+struct Level {
+    by: Arc<str>,
+    groups: Arc<groups::Groups>,
+    size: Vec<u32>,
+    seen: Vec<u32>,
+}
+
+impl Level {
+    fn new(by: Arc<str>, groups: Arc<groups::Groups>) -> Level {
+        let mut size = vec![0u32; groups.paths.len()];
+        for &k in &groups.keys {
+            size[k as usize] += 1;
+        }
+        let seen = vec![0u32; size.len()];
+        Level { by, groups, size, seen }
+    }
+
+    /// The rank of member `i`, the next of its group.
+    fn next(&mut self, i: usize) -> GroupRank {
+        let k = self.groups.keys[i] as usize;
+        self.seen[k] += 1;
+        GroupRank {
+            by: self.by.clone(),
+            group: self.groups.paths[k].clone(),
+            rank: self.seen[k],
+            of: self.size[k],
+            percentile: rank::percentile(self.seen[k], self.size[k]),
+        }
     }
 }
 

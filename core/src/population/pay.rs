@@ -4,43 +4,57 @@ use rust_decimal::Decimal;
 
 use super::prorate::cycle_days;
 use super::spec::{PaySpec, ProrationSpec};
-use super::{Pay, PoolSummary, Work, attr_decimal};
-use crate::compile::CompiledScheme;
+use super::{Pay, PoolSummary, attr_decimal};
+use crate::compile::{Band, CompiledScheme};
 use crate::error::{ErrorCode, KaoheError};
 use crate::num::{RoundingMode, round};
+use crate::result::ScoreCard;
 
 fn missing(attr: &str, what: &str) -> KaoheError {
     KaoheError::new(ErrorCode::InvalidInput, format!("no {what}: the attribute '{attr}' is absent or not a number"))
         .at(format!("attributes.{attr}"))
 }
 
-/// Pay of every member (indexed like `work`) and the pool summary.
-pub(crate) fn pay(
-    scheme: &CompiledScheme,
-    p: &PaySpec,
-    proration: Option<&ProrationSpec>,
-    work: &[Work],
-    order: &[usize],
-    dept_coefficients: &[Option<Decimal>],
-) -> (Vec<Pay>, Option<PoolSummary>) {
-    let places = p.places.unwrap_or(2);
-    let cycle = proration.and_then(cycle_days).filter(|d| *d > 0);
-    let grades = &scheme.inner.grades;
-    let mut pays = Vec::with_capacity(work.len());
-    // Unrounded performance pay: the pool weights.
-    let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(work.len());
-    for (i, w) in work.iter().enumerate() {
-        let attrs = &w.card.attributes;
+/// The pay rules, resolved once for every member.
+pub(crate) struct PayRules<'a> {
+    p: &'a PaySpec,
+    places: u32,
+    cycle: Option<u32>,
+    grades: &'a [Band],
+}
+
+impl<'a> PayRules<'a> {
+    pub(crate) fn new(scheme: &'a CompiledScheme, p: &'a PaySpec, proration: Option<&ProrationSpec>) -> Self {
+        PayRules {
+            p,
+            places: p.places.unwrap_or(2),
+            cycle: proration.and_then(cycle_days).filter(|d| *d > 0),
+            grades: &scheme.inner.grades,
+        }
+    }
+
+    /// Pay of one member (its calibrated `grade`, its `days` when prorated, and the
+    /// roll-up's coefficient for its group when the roll-up has one), and the
+    /// unrounded performance pay: its weight in the pool.
+    pub(crate) fn member(
+        &self,
+        card: &ScoreCard,
+        grade: Option<usize>,
+        days: Option<u32>,
+        rollup_coefficient: Option<Option<Decimal>>,
+    ) -> (Pay, Option<Decimal>) {
+        let (p, grades, places) = (self.p, self.grades, self.places);
+        let attrs = &card.attributes;
         let mut out = Pay { base: attr_decimal(attrs, &p.base), ..Pay::default() };
         if out.base.is_none() {
             out.problems.push(missing(&p.base, "pay base"));
         }
         out.grade_coefficient =
-            w.grade.and_then(|g| grades[g].coefficient).or(if w.grade.is_none() { w.card.coefficient } else { None });
+            grade.and_then(|g| grades[g].coefficient).or(if grade.is_none() { card.coefficient } else { None });
         if out.grade_coefficient.is_none() {
             out.problems.push(KaoheError::new(ErrorCode::InvalidInput, "the grade has no coefficient").at("grade"));
         }
-        out.department_coefficient = match (dept_coefficients.get(i), &p.department_coefficient) {
+        out.department_coefficient = match (rollup_coefficient, &p.department_coefficient) {
             (Some(c), _) => {
                 if c.is_none() {
                     out.problems.push(
@@ -48,7 +62,7 @@ pub(crate) fn pay(
                             .at("population.rollup.coefficient"),
                     );
                 }
-                *c
+                c
             }
             (None, Some(attr)) => {
                 let c = attr_decimal(attrs, attr);
@@ -59,13 +73,13 @@ pub(crate) fn pay(
             }
             (None, None) => Some(Decimal::ONE),
         };
-        out.proration = match (cycle, w.days) {
+        out.proration = match (self.cycle, days) {
             (Some(total), Some(days)) => {
                 Some(round(Decimal::from(days) / Decimal::from(total), 4, RoundingMode::HalfUp))
             }
             _ => None,
         };
-        let factor = match (cycle, w.days) {
+        let factor = match (self.cycle, days) {
             (Some(total), Some(days)) => Decimal::from(days) / Decimal::from(total),
             _ => Decimal::ONE,
         };
@@ -74,18 +88,31 @@ pub(crate) fn pay(
             _ => None,
         };
         out.performance_pay = amount.map(|a| round(a, places, RoundingMode::HalfUp));
-        weights.push(amount);
         if let Some(m) = &p.merit {
-            merit(m, w, grades, places, &mut out);
+            merit(m, card, grade, grades, places, &mut out);
         }
-        pays.push(out);
+        (out, amount)
     }
-    let pool = p.pool.map(|pool| split_pool(pool.0, places, &weights, order, &mut pays));
-    (pays, pool)
+
+    /// Whether the scheme splits a bonus pool.
+    pub(crate) fn has_pool(&self) -> bool {
+        self.p.pool.is_some()
+    }
+
+    /// The bonus pool split by the members' weights, or `None` when the scheme has
+    /// no pool (see [`split_pool`]).
+    pub(crate) fn pool(
+        &self,
+        weights: &[Option<Decimal>],
+        rank_of: &[u32],
+        bonus: impl FnMut(usize, Decimal),
+    ) -> Option<PoolSummary> {
+        self.p.pool.map(|pool| split_pool(pool.0, self.places, weights, rank_of, bonus))
+    }
 }
 
-fn merit(m: &super::MeritSpec, w: &Work, grades: &[crate::compile::Band], places: u32, out: &mut Pay) {
-    let attrs = &w.card.attributes;
+fn merit(m: &super::MeritSpec, card: &ScoreCard, grade: Option<usize>, grades: &[Band], places: u32, out: &mut Pay) {
+    let attrs = &card.attributes;
     let salary = attr_decimal(attrs, &m.salary);
     let midpoint = attr_decimal(attrs, &m.midpoint).filter(|d| !d.is_zero());
     let (Some(salary), Some(midpoint)) = (salary, midpoint) else {
@@ -99,7 +126,7 @@ fn merit(m: &super::MeritSpec, w: &Work, grades: &[crate::compile::Band], places
     let ratio = salary / midpoint;
     out.compa_ratio = Some(round(ratio, 4, RoundingMode::HalfUp));
     let band = m.bands.iter().position(|b| ratio < b.0).unwrap_or(m.bands.len());
-    let Some(grade) = w.grade.map(|g| grades[g].grade.as_str()).or(w.card.grade.as_deref()) else {
+    let Some(grade) = grade.map(|g| grades[g].grade.as_str()).or(card.grade.as_deref()) else {
         out.problems.push(KaoheError::new(ErrorCode::InvalidInput, "no grade for the merit matrix").at("grade"));
         return;
     };
@@ -115,16 +142,17 @@ fn merit(m: &super::MeritSpec, w: &Work, grades: &[crate::compile::Band], places
     }
 }
 
-/// Splits `pool` in proportion to `weights`: every share rounded down to the currency
-/// unit, then the units left over go one each to the largest remainders (ties: better
-/// rank first), so the shares add up to the pool exactly. Members without a positive
-/// weight get no share.
+/// Splits `pool` in proportion to `weights` (indexed like the members; `rank_of`
+/// gives each one's position): every share rounded down to the currency unit, then
+/// the units left over go one each to the largest remainders (ties: better rank
+/// first), so the shares add up to the pool exactly. Members without a positive
+/// weight get no share; `bonus(member, amount)` hands out the others'.
 pub(crate) fn split_pool(
     pool: Decimal,
     places: u32,
     weights: &[Option<Decimal>],
-    order: &[usize],
-    pays: &mut [Pay],
+    rank_of: &[u32],
+    mut bonus: impl FnMut(usize, Decimal),
 ) -> PoolSummary {
     let shares: Vec<(usize, Decimal)> =
         weights.iter().enumerate().filter_map(|(i, w)| w.filter(|w| *w > Decimal::ZERO).map(|w| (i, w))).collect();
@@ -136,10 +164,6 @@ pub(crate) fn split_pool(
             remainder_units: 0,
         };
     }
-    let mut position = vec![0usize; weights.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        position[i] = pos;
-    }
     // (member, units rounded down, remainder): the remainders compare exactly in
     // integers when the figures fit, else as 28-digit decimals.
     let (floors, left) = match split_integers(pool_units, &shares) {
@@ -147,13 +171,18 @@ pub(crate) fn split_pool(
         None => split_decimals(pool_units, places, &shares),
     };
     let mut floors = floors;
-    floors.sort_by(|a, b| b.2.cmp(&a.2).then(position[a.0].cmp(&position[b.0])));
     let units_left = usize::try_from(left).unwrap_or(0);
+    // Only which members get a unit more matters, not the order of the rest: the
+    // `units_left` largest remainders are selected, not sorted (O(n)). The keys are
+    // distinct (positions are), so the selection is the sorted order's prefix.
+    if units_left > 0 && units_left < floors.len() {
+        floors.select_nth_unstable_by(units_left - 1, |a, b| b.2.cmp(&a.2).then(rank_of[a.0].cmp(&rank_of[b.0])));
+    }
     let mut allocated: i128 = 0;
     for (n, (i, units, _)) in floors.into_iter().enumerate() {
         let units = units + i128::from(n < units_left);
         allocated += units;
-        pays[i].bonus = Some(Decimal::from_i128_with_scale(units, places));
+        bonus(i, Decimal::from_i128_with_scale(units, places));
     }
     PoolSummary {
         amount: pool,
