@@ -34,6 +34,19 @@ impl std::io::Write for HashWriter {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("sizes") {
+        use std::mem::size_of;
+        println!(
+            "Member {} Pay {} GroupRank {} Move {} ScoreCard {} Outcome {}",
+            size_of::<kaohe::population::Member>(),
+            size_of::<kaohe::population::Pay>(),
+            size_of::<kaohe::population::GroupRank>(),
+            size_of::<kaohe::population::Move>(),
+            size_of::<kaohe::ScoreCard>(),
+            size_of::<Outcome>()
+        );
+        return;
+    }
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let scheme = match args.get(2).map(String::as_str) {
         Some("rank") => population_cards::rank_only_scheme(),

@@ -119,6 +119,9 @@ pub(crate) fn calibrate(
         covered.iter().all(|c| *c)
     };
     let mut out = Vec::with_capacity(paths.len());
+    // The group's grades side by side in rank order: every pass below reads them
+    // several times, so they are gathered once rather than looked up per member.
+    let mut local: Vec<Option<usize>> = Vec::new();
     for (gi, group) in members.iter().enumerate() {
         let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
         if size < min_size || group.is_empty() {
@@ -159,7 +162,9 @@ pub(crate) fn calibrate(
                 return Err(infeasible(format!("the maxes leave room for only {sum_max} people")));
             }
         }
-        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(grades, group, q)).collect();
+        local.clear();
+        local.extend(group.iter().map(|&i| grades[i]));
+        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(&local, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
         let mut record = |grade: &mut Option<usize>,
@@ -190,7 +195,7 @@ pub(crate) fn calibrate(
         for &qi in &by_lo {
             let Some(limit) = maxes[qi] else { continue };
             let q = &quotas[qi];
-            let mut excess = count(grades, group, q).saturating_sub(limit);
+            let mut excess = count(&local, q).saturating_sub(limit);
             if excess == 0 {
                 continue;
             }
@@ -199,8 +204,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(grades[i], q) {
-                        record(&mut grades[i], &mut moves[i], q.hi + 1, qi, Bound::Max, limit, pos);
+                    if in_run(local[pos], q) {
+                        record(&mut local[pos], &mut moves[i], q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -209,8 +214,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(grades[i], q) {
-                        record(&mut grades[i], &mut moves[i], q.lo - 1, qi, Bound::Max, limit, pos);
+                    if in_run(local[pos], q) {
+                        record(&mut local[pos], &mut moves[i], q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -223,13 +228,13 @@ pub(crate) fn calibrate(
         for &qi in &by_hi {
             let Some(limit) = mins[qi] else { continue };
             let q = &quotas[qi];
-            let mut short = limit.saturating_sub(count(grades, group, q));
+            let mut short = limit.saturating_sub(count(&local, q));
             for (pos, &i) in group.iter().enumerate().rev() {
                 if short == 0 {
                     break;
                 }
-                if grades[i].is_some_and(|g| g < q.lo) {
-                    record(&mut grades[i], &mut moves[i], q.lo, qi, Bound::Min, limit, pos);
+                if local[pos].is_some_and(|g| g < q.lo) {
+                    record(&mut local[pos], &mut moves[i], q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -237,15 +242,15 @@ pub(crate) fn calibrate(
                 if short == 0 {
                     break;
                 }
-                if grades[i].is_some_and(|g| g > q.hi) {
-                    record(&mut grades[i], &mut moves[i], q.hi, qi, Bound::Min, limit, pos);
+                if local[pos].is_some_and(|g| g > q.hi) {
+                    record(&mut local[pos], &mut moves[i], q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
         }
         let mut counts = Vec::with_capacity(quotas.len());
         for (qi, q) in quotas.iter().enumerate() {
-            let c = count(grades, group, q);
+            let c = count(&local, q);
             if mins[qi].is_some_and(|m| c < m) || maxes[qi].is_some_and(|m| c > m) {
                 return Err(infeasible(format!(
                     "after moving by rank, quotas[{qi}] holds {c} (min {:?}, max {:?})",
@@ -261,6 +266,11 @@ pub(crate) fn calibrate(
                 calibrated: c,
             });
         }
+        if moved > 0 {
+            for (&i, &g) in group.iter().zip(&local) {
+                grades[i] = g;
+            }
+        }
         out.push(DistributionGroup { group: paths[gi].to_vec(), size, applied: true, quotas: counts, moved });
     }
     Ok(out)
@@ -270,8 +280,8 @@ fn in_run(grade: Option<usize>, q: &Q) -> bool {
     grade.is_some_and(|g| g >= q.lo && g <= q.hi)
 }
 
-fn count(grades: &[Option<usize>], group: &[usize], q: &Q) -> u32 {
-    u32::try_from(group.iter().filter(|&&i| in_run(grades[i], q)).count()).unwrap_or(u32::MAX)
+fn count(grades: &[Option<usize>], q: &Q) -> u32 {
+    u32::try_from(grades.iter().filter(|&&g| in_run(g, q)).count()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

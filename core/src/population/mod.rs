@@ -308,7 +308,6 @@ pub(crate) struct Work {
     pub days: Option<u32>,
     pub segments: Vec<Segment>,
     /// Grade index in the scheme's `grades`, raw then calibrated.
-    #[expect(dead_code, reason = "set by prorate::combine; calibration reads the card's grade")]
     pub raw: Option<usize>,
     pub grade: Option<usize>,
     #[expect(dead_code, reason = "set by prorate::combine; calibration records moves beside the cards")]
@@ -340,7 +339,7 @@ impl CompiledScheme {
                 }
             })
             .collect();
-        let Table { mut cards, days, mut segments, mut grades } = self.table(&spec, cards, &mut errors);
+        let Table { cards, days, mut segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
         let n = cards.len();
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
@@ -358,68 +357,71 @@ impl CompiledScheme {
             None => (Vec::new(), Vec::new()),
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
-        let mut weights: Vec<Option<Decimal>> = Vec::new();
-        if pay_rules.as_ref().is_some_and(pay::PayRules::has_pool) {
-            weights.resize(n, None);
-        }
+        let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
         let member_groups = cache.get(&cards, &spec.group_by);
         let mut levels: Vec<Level> = (0..spec.group_by.len())
             .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l])))
             .collect();
+        // What the members keep of their cards, taken out in the cards' own order
+        // (the cards and what they point to are read front to back, not in rank order).
+        let (mut parts, pay_values) = take_parts(cards, &raw, &pay_attributes);
+        let k = pay_attributes.len();
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
         let of = u32::try_from(n).unwrap_or(u32::MAX);
+        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
+        let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(if has_pool { n } else { 0 });
         let mut members = Vec::with_capacity(n);
-        // In rank order, taking each member's parts out of the working vectors (no
+        // In rank order, moving each member's parts out of the working vectors (no
         // copies); ranks within groups count the members of each group met so far.
         for (pos, &i) in order.iter().enumerate() {
             let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-            let card = &mut cards[i];
-            let raw = prorate::grade_index(self, card.grade.as_deref());
+            let part = &mut parts[i];
+            let grade_text = part.grade_text.take();
             let grade = grades[i];
             let member_days = days.get(i).copied().flatten();
             let pay = pay_rules.as_ref().map(|rules| {
-                let (pay, weight) = rules.member(card, grade, member_days, dept_coefficients.get(i).copied());
-                if let Some(w) = weights.get_mut(i) {
-                    *w = weight;
+                let (pay, weight) = rules.member(
+                    pay_values.get(i * k..(i + 1) * k).unwrap_or_default(),
+                    (grade_text.as_deref(), part.coefficient),
+                    grade,
+                    member_days,
+                    dept_coefficients.get(i).copied(),
+                );
+                if has_pool {
+                    weights.push(weight);
                 }
                 pay
             });
+            let text = || grade_text.as_deref().map(Arc::from);
             members.push(Member {
-                id: std::mem::take(&mut card.id),
+                id: std::mem::take(&mut part.id),
                 group: member_groups.paths[member_groups.keys[i] as usize].clone(),
-                score: card.score,
+                score: part.score,
                 rank,
                 of,
                 percentile: rank::percentile(rank, of),
                 group_ranks: levels.iter_mut().map(|l| l.next(i)).collect(),
-                raw_grade: raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
-                grade: grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
+                raw_grade: raw[i].map(|g| grade_names[g].clone()).or_else(text),
+                grade: grade.map(|g| grade_names[g].clone()).or_else(text),
                 coefficient: match grade {
                     Some(g) => coefficients[g],
-                    None => card.coefficient,
+                    None => part.coefficient,
                 },
                 moves: moves.get_mut(i).map(std::mem::take).unwrap_or_default(),
                 days: member_days,
                 segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
                 pay,
-                attributes: card.attributes.clone(),
+                attributes: part.attributes.take().unwrap_or_default(),
             });
         }
-        let pool = match &pay_rules {
-            Some(rules) => {
-                let mut rank_of = vec![0u32; n];
-                for (pos, &i) in order.iter().enumerate() {
-                    rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+        let pool = pay_rules.as_ref().and_then(|rules| {
+            rules.pool(&weights, &order, |pos, bonus| {
+                if let Some(p) = &mut members[pos].pay {
+                    p.bonus = Some(bonus);
                 }
-                rules.pool(&weights, &rank_of, |i, bonus| {
-                    if let Some(p) = &mut members[rank_of[i] as usize].pay {
-                        p.bonus = Some(bonus);
-                    }
-                })
-            }
-            None => None,
-        };
+            })
+        });
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
     }
 
@@ -428,20 +430,23 @@ impl CompiledScheme {
     fn table(&self, spec: &PopulationSpec, cards: Vec<ScoreCard>, errors: &mut Vec<EmployeeError>) -> Table {
         let prorated = spec.proration.as_ref().and_then(prorate::cycle_days).is_some();
         if !prorated && unique_ids(&cards) {
-            let grades = cards.iter().map(|c| prorate::grade_index(self, c.grade.as_deref())).collect();
-            return Table { cards, days: Vec::new(), segments: Vec::new(), grades };
+            let raw: Vec<Option<usize>> =
+                cards.iter().map(|c| prorate::grade_index(self, c.grade.as_deref())).collect();
+            return Table { cards, days: Vec::new(), segments: Vec::new(), grades: raw.clone(), raw };
         }
         let work = prorate::combine(self, spec, cards, errors);
         let mut t = Table {
             cards: Vec::with_capacity(work.len()),
             days: Vec::with_capacity(work.len()),
             segments: Vec::with_capacity(work.len()),
+            raw: Vec::with_capacity(work.len()),
             grades: Vec::with_capacity(work.len()),
         };
         for w in work {
             t.cards.push(w.card);
             t.days.push(w.days);
             t.segments.push(w.segments);
+            t.raw.push(w.raw);
             t.grades.push(w.grade);
         }
         t
@@ -461,8 +466,43 @@ struct Table {
     cards: Vec<ScoreCard>,
     days: Vec<Option<u32>>,
     segments: Vec<Vec<Segment>>,
-    /// Grade index in the scheme's `grades`: raw, then calibrated.
+    /// Grade index in the scheme's `grades` that the score gave.
+    raw: Vec<Option<usize>>,
+    /// The same, calibrated.
     grades: Vec<Option<usize>>,
+}
+
+/// What a member keeps of its card.
+struct Part {
+    id: String,
+    attributes: Option<Arc<Map<String, Value>>>,
+    score: Decimal,
+    coefficient: Option<Decimal>,
+    /// The card's grade when it names no band of the scheme (else the band's name is shared).
+    grade_text: Option<String>,
+}
+
+/// Takes apart the cards, front to back: what the members keep (indexed like the
+/// cards), and the `pay_attributes` of every card read as decimals, side by side.
+/// The rest of each card is dropped here.
+fn take_parts(
+    cards: Vec<ScoreCard>,
+    raw: &[Option<usize>],
+    pay_attributes: &[&str],
+) -> (Vec<Part>, Vec<Option<Decimal>>) {
+    let mut values = Vec::with_capacity(cards.len() * pay_attributes.len());
+    let mut parts = Vec::with_capacity(cards.len());
+    for (card, raw) in cards.into_iter().zip(raw) {
+        values.extend(pay_attributes.iter().map(|a| attr_decimal(&card.attributes, a)));
+        parts.push(Part {
+            id: card.id,
+            attributes: Some(card.attributes),
+            score: card.score,
+            coefficient: card.coefficient,
+            grade_text: if raw.is_some() { None } else { card.grade },
+        });
+    }
+    (parts, values)
 }
 
 /// One level of `population.group_by` while the members are listed in rank order.

@@ -51,48 +51,49 @@ fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
 /// One column of the packed key: every value's distance below the column's best
 /// (so that smaller is better), missing values after all present ones.
 struct Column {
-    ints: Vec<Option<i128>>,
+    scale: u32,
     max: i128,
+    /// The part of a missing value (one past the largest distance).
+    missing: u64,
     /// Bits the column takes.
     bits: u32,
 }
 
-fn column(values: impl Iterator<Item = Option<Decimal>> + Clone) -> Option<Column> {
-    let scale = values.clone().flatten().map(|d| d.scale()).max().unwrap_or(0);
-    let ints: Vec<Option<i128>> = values
-        .map(|v| match v {
-            None => Some(None),
-            Some(d) => at_scale(d, scale).map(Some),
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let (min, max) = ints.iter().flatten().fold((None, None), |(lo, hi): (Option<i128>, Option<i128>), &v| {
-        (Some(lo.map_or(v, |l| l.min(v))), Some(hi.map_or(v, |h| h.max(v))))
-    });
-    let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
-    // Distances 0..=span, and span + 1 for a missing value.
-    let span = u128::try_from(max.checked_sub(min)?).ok()?.checked_add(1)?;
-    let bits = 128 - span.leading_zeros();
-    Some(Column { ints, max, bits })
+impl Column {
+    /// The column of `values`, when every one fits an `i128` at the common scale and
+    /// the distances a `u64`.
+    fn new(values: impl Iterator<Item = Option<Decimal>> + Clone) -> Option<Column> {
+        let scale = values.clone().flatten().map(|d| d.scale()).max().unwrap_or(0);
+        let mut range: Option<(i128, i128)> = None;
+        for d in values.flatten() {
+            let v = at_scale(d, scale)?;
+            range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        }
+        let (min, max) = range.unwrap_or((0, 0));
+        let missing = u64::try_from(max.checked_sub(min)?).ok()?.checked_add(1)?;
+        Some(Column { scale, max, missing, bits: 64 - missing.leading_zeros() })
+    }
+
+    fn part(&self, v: Option<Decimal>) -> u64 {
+        // Every present value was checked to fit by `new`.
+        v.and_then(|d| at_scale(d, self.scale)).and_then(|v| u64::try_from(self.max - v).ok()).unwrap_or(self.missing)
+    }
 }
 
 /// The packed keys (smaller is better), or `None` when they do not fit in 64 bits.
 fn packed_keys(cards: &[ScoreCard], points: &[Option<Decimal>], k: usize) -> Option<Vec<u64>> {
-    let mut columns = vec![column(cards.iter().map(|c| Some(c.score)))?];
+    let score = Column::new(cards.iter().map(|c| Some(c.score)))?;
+    let mut bits = score.bits;
+    let mut keys: Vec<u64> = cards.iter().map(|c| score.part(Some(c.score))).collect();
     for t in 0..k {
-        columns.push(column(points.iter().skip(t).step_by(k).copied())?);
-    }
-    if columns.iter().map(|c| c.bits).sum::<u32>() > 64 {
-        return None;
-    }
-    let mut keys = vec![0u64; cards.len()];
-    for col in &columns {
-        let missing = u64::try_from(col.ints.iter().flatten().fold(0, |m, &v| m.max(col.max - v))).ok()? + 1;
-        for (key, v) in keys.iter_mut().zip(&col.ints) {
-            let part = match v {
-                Some(v) => u64::try_from(col.max - v).ok()?,
-                None => missing,
-            };
-            *key = key.checked_shl(col.bits).unwrap_or(0) | part;
+        let values = points.iter().skip(t).step_by(k).copied();
+        let col = Column::new(values.clone())?;
+        bits += col.bits;
+        if bits > 64 {
+            return None;
+        }
+        for (key, v) in keys.iter_mut().zip(values) {
+            *key = (*key << col.bits) | col.part(v);
         }
     }
     Some(keys)
