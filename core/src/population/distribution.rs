@@ -86,13 +86,14 @@ fn group_label(by: &[String], path: &[String]) -> String {
 }
 
 /// Calibrates grades group by group. Members are moved in `grades` (grade indices,
-/// indexed like the members) and each move is recorded in `moves`; the group
+/// indexed like the members) and each move is recorded in `moves` with the member's
+/// index, in the order made; the group
 /// results come back in first-appearance order of the groups.
 pub(crate) fn calibrate(
     scheme: &CompiledScheme,
     d: &DistributionSpec,
     grades: &mut [Option<usize>],
-    moves: &mut [Vec<Move>],
+    moves: &mut Vec<(usize, Move)>,
     order: &[usize],
     groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
@@ -167,27 +168,25 @@ pub(crate) fn calibrate(
         let raw_counts: Vec<u32> = quotas.iter().map(|q| count(&local, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
-        let mut record = |grade: &mut Option<usize>,
-                          made: &mut Vec<Move>,
-                          to: usize,
-                          qi: usize,
-                          bound: Bound,
-                          limit: u32,
-                          pos: usize| {
-            let from = grade.unwrap_or(0);
-            made.push(Move {
-                from: grade_names[from].clone(),
-                to: grade_names[to].clone(),
-                quota: qi,
-                grades: names[qi].clone(),
-                bound,
-                limit,
-                group_rank: rank_in_group(pos),
-                group_size: size,
-            });
-            *grade = Some(to);
-            moved += 1;
-        };
+        let mut record =
+            |grade: &mut Option<usize>, i: usize, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
+                let from = grade.unwrap_or(0);
+                moves.push((
+                    i,
+                    Move {
+                        from: grade_names[from].clone(),
+                        to: grade_names[to].clone(),
+                        quota: qi,
+                        grades: names[qi].clone(),
+                        bound,
+                        limit,
+                        group_rank: rank_in_group(pos),
+                        group_size: size,
+                    },
+                ));
+                *grade = Some(to);
+                moved += 1;
+            };
         // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
         // (above it when the run ends at the lowest grade).
         let mut by_lo: Vec<usize> = (0..quotas.len()).collect();
@@ -205,7 +204,7 @@ pub(crate) fn calibrate(
                         break;
                     }
                     if in_run(local[pos], q) {
-                        record(&mut local[pos], &mut moves[i], q.hi + 1, qi, Bound::Max, limit, pos);
+                        record(&mut local[pos], i, q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -215,7 +214,7 @@ pub(crate) fn calibrate(
                         break;
                     }
                     if in_run(local[pos], q) {
-                        record(&mut local[pos], &mut moves[i], q.lo - 1, qi, Bound::Max, limit, pos);
+                        record(&mut local[pos], i, q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -234,7 +233,7 @@ pub(crate) fn calibrate(
                     break;
                 }
                 if local[pos].is_some_and(|g| g < q.lo) {
-                    record(&mut local[pos], &mut moves[i], q.lo, qi, Bound::Min, limit, pos);
+                    record(&mut local[pos], i, q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -243,7 +242,7 @@ pub(crate) fn calibrate(
                     break;
                 }
                 if local[pos].is_some_and(|g| g > q.hi) {
-                    record(&mut local[pos], &mut moves[i], q.hi, qi, Bound::Min, limit, pos);
+                    record(&mut local[pos], i, q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }

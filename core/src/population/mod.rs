@@ -343,11 +343,10 @@ impl CompiledScheme {
         let n = cards.len();
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
-        let mut moves: Vec<Vec<Move>> = Vec::new();
+        let mut moves: Vec<(usize, Move)> = Vec::new();
         let distribution = match &spec.distribution {
             Some(d) => {
                 let g = cache.get(&cards, &d.group_by);
-                moves.resize_with(n, Vec::new);
                 distribution::calibrate(self, d, &mut grades, &mut moves, &order, &g)?
             }
             None => Vec::new(),
@@ -358,13 +357,26 @@ impl CompiledScheme {
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
         let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
+        let mut rank_of = vec![0u32; n];
+        for (pos, &i) in order.iter().enumerate() {
+            rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
         let member_groups = cache.get(&cards, &spec.group_by);
+        let member_groups = Level::new(Arc::from(""), member_groups, &order);
         let mut levels: Vec<Level> = (0..spec.group_by.len())
-            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l])))
+            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l]), &order))
             .collect();
+        drop(cache);
         // What the members keep of their cards, taken out in the cards' own order
-        // (the cards and what they point to are read front to back, not in rank order).
-        let (mut parts, pay_values) = take_parts(cards, &raw, &pay_attributes);
+        // (the cards and what they point to are read front to back) and laid out in
+        // rank order, so that the members are built reading everything front to back.
+        let columns = Columns { raw: &raw, grades: &grades, rollup: &dept_coefficients, rank_of: &rank_of };
+        let (parts, pay_values) = take_parts(cards, &columns, &pay_attributes);
+        // The moves of each member together, members in rank order (stable: a
+        // member's moves stay in the order made).
+        moves.sort_by_key(|(i, _)| rank_of[*i]);
+        drop((raw, grades, dept_coefficients, rank_of));
+        let mut moves = moves.into_iter().peekable();
         let k = pay_attributes.len();
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
@@ -374,45 +386,47 @@ impl CompiledScheme {
         let mut members = Vec::with_capacity(n);
         // In rank order, moving each member's parts out of the working vectors (no
         // copies); ranks within groups count the members of each group met so far.
-        for (pos, &i) in order.iter().enumerate() {
+        for (pos, (part, &i)) in parts.into_iter().zip(&order).enumerate() {
             let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-            let part = &mut parts[i];
-            let grade_text = part.grade_text.take();
-            let grade = grades[i];
+            let grade = part.grade;
             let member_days = days.get(i).copied().flatten();
             let pay = pay_rules.as_ref().map(|rules| {
                 let (pay, weight) = rules.member(
-                    pay_values.get(i * k..(i + 1) * k).unwrap_or_default(),
-                    (grade_text.as_deref(), part.coefficient),
+                    pay_values.get(pos * k..(pos + 1) * k).unwrap_or_default(),
+                    (part.grade_text.as_deref(), part.coefficient),
                     grade,
                     member_days,
-                    dept_coefficients.get(i).copied(),
+                    part.rollup_coefficient,
                 );
                 if has_pool {
                     weights.push(weight);
                 }
                 pay
             });
-            let text = || grade_text.as_deref().map(Arc::from);
+            let text = || part.grade_text.as_deref().map(Arc::from);
+            let mut member_moves = Vec::new();
+            while let Some((_, m)) = moves.next_if(|(j, _)| *j == i) {
+                member_moves.push(m);
+            }
             members.push(Member {
-                id: std::mem::take(&mut part.id),
-                group: member_groups.paths[member_groups.keys[i] as usize].clone(),
+                id: part.id,
+                group: member_groups.path(pos),
                 score: part.score,
                 rank,
                 of,
                 percentile: rank::percentile(rank, of),
-                group_ranks: levels.iter_mut().map(|l| l.next(i)).collect(),
-                raw_grade: raw[i].map(|g| grade_names[g].clone()).or_else(text),
+                group_ranks: levels.iter_mut().map(|l| l.next(pos)).collect(),
+                raw_grade: part.raw.map(|g| grade_names[g].clone()).or_else(text),
                 grade: grade.map(|g| grade_names[g].clone()).or_else(text),
                 coefficient: match grade {
                     Some(g) => coefficients[g],
                     None => part.coefficient,
                 },
-                moves: moves.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                moves: member_moves,
                 days: member_days,
                 segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
                 pay,
-                attributes: part.attributes.take().unwrap_or_default(),
+                attributes: part.attributes.unwrap_or_default(),
             });
         }
         let pool = pay_rules.as_ref().and_then(|rules| {
@@ -472,7 +486,9 @@ struct Table {
     grades: Vec<Option<usize>>,
 }
 
-/// What a member keeps of its card.
+/// What a member keeps of its card, with its grades and its group's roll-up
+/// coefficient beside.
+#[derive(Default)]
 struct Part {
     id: String,
     attributes: Option<Arc<Map<String, Value>>>,
@@ -480,27 +496,45 @@ struct Part {
     coefficient: Option<Decimal>,
     /// The card's grade when it names no band of the scheme (else the band's name is shared).
     grade_text: Option<String>,
+    raw: Option<usize>,
+    grade: Option<usize>,
+    /// The roll-up's coefficient for the member's group, when the roll-up has one.
+    rollup_coefficient: Option<Option<Decimal>>,
 }
 
-/// Takes apart the cards, front to back: what the members keep (indexed like the
-/// cards), and the `pay_attributes` of every card read as decimals, side by side.
-/// The rest of each card is dropped here.
-fn take_parts(
-    cards: Vec<ScoreCard>,
-    raw: &[Option<usize>],
-    pay_attributes: &[&str],
-) -> (Vec<Part>, Vec<Option<Decimal>>) {
-    let mut values = Vec::with_capacity(cards.len() * pay_attributes.len());
-    let mut parts = Vec::with_capacity(cards.len());
-    for (card, raw) in cards.into_iter().zip(raw) {
-        values.extend(pay_attributes.iter().map(|a| attr_decimal(&card.attributes, a)));
-        parts.push(Part {
+/// Columns indexed like the cards, read while the cards are taken apart.
+struct Columns<'a> {
+    raw: &'a [Option<usize>],
+    grades: &'a [Option<usize>],
+    /// Empty without a roll-up coefficient.
+    rollup: &'a [Option<Decimal>],
+    rank_of: &'a [u32],
+}
+
+/// Takes apart the cards, front to back, into what the members keep, placed in rank
+/// order; and the `pay_attributes` of every member read as decimals, side by side
+/// in rank order. The rest of each card is dropped here.
+fn take_parts(cards: Vec<ScoreCard>, c: &Columns<'_>, pay_attributes: &[&str]) -> (Vec<Part>, Vec<Option<Decimal>>) {
+    let k = pay_attributes.len();
+    let mut values = vec![None; cards.len() * k];
+    let mut parts: Vec<Part> = Vec::with_capacity(cards.len());
+    parts.resize_with(cards.len(), Part::default);
+    for (i, card) in cards.into_iter().enumerate() {
+        let pos = c.rank_of[i] as usize;
+        for (slot, a) in values[pos * k..(pos + 1) * k].iter_mut().zip(pay_attributes) {
+            *slot = attr_decimal(&card.attributes, a);
+        }
+        let raw = c.raw[i];
+        parts[pos] = Part {
             id: card.id,
             attributes: Some(card.attributes),
             score: card.score,
             coefficient: card.coefficient,
             grade_text: if raw.is_some() { None } else { card.grade },
-        });
+            raw,
+            grade: c.grades[i],
+            rollup_coefficient: c.rollup.get(i).copied(),
+        };
     }
     (parts, values)
 }
@@ -509,23 +543,32 @@ fn take_parts(
 struct Level {
     by: Arc<str>,
     groups: Arc<groups::Groups>,
+    /// Each member's group, in rank order.
+    keys: Vec<u32>,
     size: Vec<u32>,
     seen: Vec<u32>,
 }
 
 impl Level {
-    fn new(by: Arc<str>, groups: Arc<groups::Groups>) -> Level {
+    fn new(by: Arc<str>, groups: Arc<groups::Groups>, order: &[usize]) -> Level {
         let mut size = vec![0u32; groups.paths.len()];
         for &k in &groups.keys {
             size[k as usize] += 1;
         }
         let seen = vec![0u32; size.len()];
-        Level { by, groups, size, seen }
+        let keys = order.iter().map(|&i| groups.keys[i]).collect();
+        Level { by, groups, keys, size, seen }
     }
 
-    /// The rank of member `i`, the next of its group.
-    fn next(&mut self, i: usize) -> GroupRank {
-        let k = self.groups.keys[i] as usize;
+    /// The group path of the member at `pos`.
+    fn path(&self, pos: usize) -> GroupPath {
+        self.groups.paths[self.keys[pos] as usize].clone()
+    }
+
+    /// The rank of the member at `pos` (the members are met in rank order), the
+    /// next of its group.
+    fn next(&mut self, pos: usize) -> GroupRank {
+        let k = self.keys[pos] as usize;
         self.seen[k] += 1;
         GroupRank {
             by: self.by.clone(),
