@@ -444,8 +444,14 @@ impl CompiledScheme {
     fn table(&self, spec: &PopulationSpec, cards: Vec<ScoreCard>, errors: &mut Vec<EmployeeError>) -> Table {
         let prorated = spec.proration.as_ref().and_then(prorate::cycle_days).is_some();
         if !prorated && unique_ids(&cards) {
-            let raw: Vec<Option<usize>> =
-                cards.iter().map(|c| prorate::grade_index(self, c.grade.as_deref())).collect();
+            let index = |c: &ScoreCard| prorate::grade_index(self, c.grade.as_deref());
+            #[cfg(feature = "parallel")]
+            let raw: Vec<Option<usize>> = {
+                use rayon::prelude::*;
+                cards.par_iter().map(index).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let raw: Vec<Option<usize>> = cards.iter().map(index).collect();
             return Table { cards, days: Vec::new(), segments: Vec::new(), grades: raw.clone(), raw };
         }
         let work = prorate::combine(self, spec, cards, errors);

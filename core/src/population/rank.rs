@@ -22,8 +22,8 @@ pub(crate) fn order(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<usize> 
     }
 }
 
-/// Every member's tie-breaker points side by side, `k` per member, read in one
-/// sequential pass (the same slot of every card first, then a search by id).
+/// Every member's tie-breaker points side by side, `k` per member (found at the
+/// first card's slot, else by a search by id).
 fn tie_breaker_points(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<Option<Decimal>> {
     if tie_breakers.is_empty() {
         return Vec::new();
@@ -32,14 +32,23 @@ fn tie_breaker_points(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<Optio
         .iter()
         .map(|t| cards.first().and_then(|c| c.indicators.iter().position(|l| &*l.id == t.as_str())))
         .collect();
-    let mut out = Vec::with_capacity(cards.len() * tie_breakers.len());
-    for c in cards {
-        for (t, slot) in tie_breakers.iter().zip(&slots) {
+    let k = tie_breakers.len();
+    let mut out = vec![None; cards.len() * k];
+    let fill = |(slots_out, c): (&mut [Option<Decimal>], &ScoreCard)| {
+        for ((out, t), slot) in slots_out.iter_mut().zip(tie_breakers).zip(&slots) {
             let line =
                 slot.and_then(|s| c.indicators.get(s)).filter(|l| &*l.id == t.as_str()).or_else(|| c.indicator(t));
-            out.push(line.and_then(|l| l.points));
+            *out = line.and_then(|l| l.points);
         }
+    };
+    // Each card's lines are read once, the cards in parallel with `parallel`.
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        out.par_chunks_mut(k).zip(cards.par_iter()).for_each(fill);
     }
+    #[cfg(not(feature = "parallel"))]
+    out.chunks_mut(k).zip(cards).for_each(fill);
     out
 }
 
