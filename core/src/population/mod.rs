@@ -372,11 +372,14 @@ impl CompiledScheme {
         // rank order, so that the members are built reading everything front to back.
         let columns = Columns { raw: &raw, grades: &grades, rollup: &dept_coefficients, rank_of: &rank_of };
         let (parts, pay_values) = take_parts(cards, &columns, &pay_attributes);
-        // The moves of each member together, members in rank order (stable: a
-        // member's moves stay in the order made).
-        moves.sort_by_key(|(i, _)| rank_of[*i]);
+        // The moves of each member together, members in rank order, and a member's
+        // moves in the order made: small (rank, index) keys are sorted, not the moves.
+        let mut move_order: Vec<(u32, u32)> =
+            moves.iter().enumerate().map(|(j, (i, _))| (rank_of[*i], u32::try_from(j).unwrap_or(u32::MAX))).collect();
+        move_order.sort_unstable();
+        let mut moves: Vec<Option<Move>> = moves.into_iter().map(|(_, m)| Some(m)).collect();
+        let mut move_order = move_order.into_iter().peekable();
         drop((raw, grades, dept_coefficients, rank_of));
-        let mut moves = moves.into_iter().peekable();
         let k = pay_attributes.len();
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
@@ -405,8 +408,8 @@ impl CompiledScheme {
             });
             let text = || part.grade_text.as_deref().map(Arc::from);
             let mut member_moves = Vec::new();
-            while let Some((_, m)) = moves.next_if(|(j, _)| *j == i) {
-                member_moves.push(m);
+            while let Some((_, j)) = move_order.next_if(|(r, _)| *r as usize == pos) {
+                member_moves.extend(moves[j as usize].take());
             }
             members.push(Member {
                 id: part.id,
