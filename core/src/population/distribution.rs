@@ -5,7 +5,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::groups::Groups;
 use super::spec::{DistributionSpec, QuotaRounding};
-use super::{Bound, DistributionGroup, Move, QuotaCount, Work};
+use super::{Bound, DistributionGroup, Move, QuotaCount};
 use crate::compile::CompiledScheme;
 use crate::error::{ErrorCode, KaoheError};
 
@@ -85,12 +85,15 @@ fn group_label(by: &[String], path: &[String]) -> String {
     format!("group {}", parts.join(", "))
 }
 
-/// Calibrates grades group by group. Members are moved in `work`; the group results
-/// come back in first-appearance order of the groups.
+/// Calibrates grades group by group. Members are moved in `grades` (grade indices,
+/// indexed like the members) and each move is recorded in `moves` with the member's
+/// index, in the order made; the group
+/// results come back in first-appearance order of the groups.
 pub(crate) fn calibrate(
     scheme: &CompiledScheme,
     d: &DistributionSpec,
-    work: &mut [Work],
+    grades: &mut [Option<usize>],
+    moves: &mut Vec<(usize, Move)>,
     order: &[usize],
     groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
@@ -102,7 +105,7 @@ pub(crate) fn calibrate(
     // Members of each group in rank order (only those with a grade count).
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
     for &i in order {
-        if work[i].grade.is_some() {
+        if grades[i].is_some() {
             members[keys[i] as usize].push(i);
         }
     }
@@ -117,6 +120,9 @@ pub(crate) fn calibrate(
         covered.iter().all(|c| *c)
     };
     let mut out = Vec::with_capacity(paths.len());
+    // The group's grades side by side in rank order: every pass below reads them
+    // several times, so they are gathered once rather than looked up per member.
+    let mut local: Vec<Option<usize>> = Vec::new();
     for (gi, group) in members.iter().enumerate() {
         let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
         if size < min_size || group.is_empty() {
@@ -157,24 +163,30 @@ pub(crate) fn calibrate(
                 return Err(infeasible(format!("the maxes leave room for only {sum_max} people")));
             }
         }
-        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(work, group, q)).collect();
+        local.clear();
+        local.extend(group.iter().map(|&i| grades[i]));
+        let raw_counts: Vec<u32> = quotas.iter().map(|q| count(&local, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
-        let mut record = |w: &mut Work, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
-            let from = w.grade.unwrap_or(0);
-            w.moves.push(Move {
-                from: grade_names[from].clone(),
-                to: grade_names[to].clone(),
-                quota: qi,
-                grades: names[qi].clone(),
-                bound,
-                limit,
-                group_rank: rank_in_group(pos),
-                group_size: size,
-            });
-            w.grade = Some(to);
-            moved += 1;
-        };
+        let mut record =
+            |grade: &mut Option<usize>, i: usize, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
+                let from = grade.unwrap_or(0);
+                moves.push((
+                    i,
+                    Move {
+                        from: grade_names[from].clone(),
+                        to: grade_names[to].clone(),
+                        quota: qi,
+                        grades: names[qi].clone(),
+                        bound,
+                        limit,
+                        group_rank: rank_in_group(pos),
+                        group_size: size,
+                    },
+                ));
+                *grade = Some(to);
+                moved += 1;
+            };
         // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
         // (above it when the run ends at the lowest grade).
         let mut by_lo: Vec<usize> = (0..quotas.len()).collect();
@@ -182,7 +194,7 @@ pub(crate) fn calibrate(
         for &qi in &by_lo {
             let Some(limit) = maxes[qi] else { continue };
             let q = &quotas[qi];
-            let mut excess = count(work, group, q).saturating_sub(limit);
+            let mut excess = count(&local, q).saturating_sub(limit);
             if excess == 0 {
                 continue;
             }
@@ -191,8 +203,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(&work[i], q) {
-                        record(&mut work[i], q.hi + 1, qi, Bound::Max, limit, pos);
+                    if in_run(local[pos], q) {
+                        record(&mut local[pos], i, q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -201,8 +213,8 @@ pub(crate) fn calibrate(
                     if excess == 0 {
                         break;
                     }
-                    if in_run(&work[i], q) {
-                        record(&mut work[i], q.lo - 1, qi, Bound::Max, limit, pos);
+                    if in_run(local[pos], q) {
+                        record(&mut local[pos], i, q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -215,13 +227,13 @@ pub(crate) fn calibrate(
         for &qi in &by_hi {
             let Some(limit) = mins[qi] else { continue };
             let q = &quotas[qi];
-            let mut short = limit.saturating_sub(count(work, group, q));
+            let mut short = limit.saturating_sub(count(&local, q));
             for (pos, &i) in group.iter().enumerate().rev() {
                 if short == 0 {
                     break;
                 }
-                if work[i].grade.is_some_and(|g| g < q.lo) {
-                    record(&mut work[i], q.lo, qi, Bound::Min, limit, pos);
+                if local[pos].is_some_and(|g| g < q.lo) {
+                    record(&mut local[pos], i, q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -229,15 +241,15 @@ pub(crate) fn calibrate(
                 if short == 0 {
                     break;
                 }
-                if work[i].grade.is_some_and(|g| g > q.hi) {
-                    record(&mut work[i], q.hi, qi, Bound::Min, limit, pos);
+                if local[pos].is_some_and(|g| g > q.hi) {
+                    record(&mut local[pos], i, q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
         }
         let mut counts = Vec::with_capacity(quotas.len());
         for (qi, q) in quotas.iter().enumerate() {
-            let c = count(work, group, q);
+            let c = count(&local, q);
             if mins[qi].is_some_and(|m| c < m) || maxes[qi].is_some_and(|m| c > m) {
                 return Err(infeasible(format!(
                     "after moving by rank, quotas[{qi}] holds {c} (min {:?}, max {:?})",
@@ -253,17 +265,22 @@ pub(crate) fn calibrate(
                 calibrated: c,
             });
         }
+        if moved > 0 {
+            for (&i, &g) in group.iter().zip(&local) {
+                grades[i] = g;
+            }
+        }
         out.push(DistributionGroup { group: paths[gi].to_vec(), size, applied: true, quotas: counts, moved });
     }
     Ok(out)
 }
 
-fn in_run(w: &Work, q: &Q) -> bool {
-    w.grade.is_some_and(|g| g >= q.lo && g <= q.hi)
+fn in_run(grade: Option<usize>, q: &Q) -> bool {
+    grade.is_some_and(|g| g >= q.lo && g <= q.hi)
 }
 
-fn count(work: &[Work], group: &[usize], q: &Q) -> u32 {
-    u32::try_from(group.iter().filter(|&&i| in_run(&work[i], q)).count()).unwrap_or(u32::MAX)
+fn count(grades: &[Option<usize>], q: &Q) -> u32 {
+    u32::try_from(grades.iter().filter(|&&g| in_run(g, q)).count()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

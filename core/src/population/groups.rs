@@ -1,12 +1,16 @@
 //! Grouping members by attribute values: each distinct path interned once, shared
 //! (an `Arc`) by every member of the group, and each grouping computed once per call.
+//!
+//! A grouping by `[a, b]` refines the grouping by `[a]`: members are keyed by
+//! (parent group, value of `b`), a `u32` and a borrowed text, so no path is hashed
+//! or copied per member, and the levels of `population.group_by` share the work.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::Work;
+use crate::result::ScoreCard;
 
 /// A group's path: the values of the grouping attributes, outermost first.
 pub type GroupPath = Arc<[String]>;
@@ -33,20 +37,28 @@ pub(crate) struct Groups {
     pub paths: Vec<GroupPath>,
 }
 
-fn intern(work: &[Work], attrs: &[String]) -> Groups {
-    let mut ids: FastMap<Vec<Cow<'_, str>>, u32> = FastMap::default();
+/// Everyone in one group with the empty path (no group for no members).
+fn whole(n: usize) -> Groups {
+    let paths = if n == 0 { Vec::new() } else { vec![GroupPath::from(Vec::new())] };
+    Groups { keys: vec![0; n], paths }
+}
+
+/// `parent` split by the value of `attr`. Group numbers follow the first member
+/// of each group, as they would grouping by the whole path at once.
+fn refine(cards: &[ScoreCard], parent: &Groups, attr: &str) -> Groups {
+    let mut ids: FastMap<(u32, Cow<'_, str>), u32> = FastMap::default();
     let mut paths: Vec<GroupPath> = Vec::new();
-    let mut keys = Vec::with_capacity(work.len());
-    let mut probe: Vec<Cow<'_, str>> = Vec::with_capacity(attrs.len());
-    for w in work {
-        probe.clear();
-        probe.extend(attrs.iter().map(|a| attr_cow(&w.card.attributes, a)));
-        let k = match ids.get(&probe) {
+    let mut keys = Vec::with_capacity(cards.len());
+    for (card, &p) in cards.iter().zip(&parent.keys) {
+        let key = (p, attr_cow(&card.attributes, attr));
+        let k = match ids.get(&key) {
             Some(&k) => k,
             None => {
                 let k = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-                ids.insert(probe.clone(), k);
-                paths.push(probe.iter().map(|c| c.to_string()).collect::<Vec<_>>().into());
+                let mut path = parent.paths[p as usize].to_vec();
+                path.push(key.1.to_string());
+                paths.push(path.into());
+                ids.insert(key, k);
                 k
             }
         };
@@ -62,12 +74,19 @@ pub(crate) struct GroupCache {
 }
 
 impl GroupCache {
-    /// The members grouped by `attrs` (computed on first use).
-    pub fn get(&mut self, work: &[Work], attrs: &[String]) -> Arc<Groups> {
+    /// The members grouped by `attrs` (computed on first use, from the grouping by
+    /// all but the last attribute).
+    pub fn get(&mut self, cards: &[ScoreCard], attrs: &[String]) -> Arc<Groups> {
         if let Some((_, g)) = self.done.iter().find(|(a, _)| a == attrs) {
             return g.clone();
         }
-        let g = Arc::new(intern(work, attrs));
+        let g = Arc::new(match attrs.split_last() {
+            None => whole(cards.len()),
+            Some((last, outer)) => {
+                let parent = self.get(cards, outer);
+                refine(cards, &parent, last)
+            }
+        });
         self.done.push((attrs.to_vec(), g.clone()));
         g
     }

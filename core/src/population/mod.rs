@@ -302,7 +302,7 @@ pub(crate) fn attr_decimal(attrs: &Map<String, Value>, name: &str) -> Option<Dec
     attrs.get(name).and_then(crate::num::decimal_from_json)
 }
 
-/// A member while the population is being worked out.
+/// A member while segments are combined ([`prorate::combine`]).
 pub(crate) struct Work {
     pub card: ScoreCard,
     pub days: Option<u32>,
@@ -310,6 +310,7 @@ pub(crate) struct Work {
     /// Grade index in the scheme's `grades`, raw then calibrated.
     pub raw: Option<usize>,
     pub grade: Option<usize>,
+    #[expect(dead_code, reason = "set by prorate::combine; calibration records moves beside the cards")]
     pub moves: Vec<Move>,
 }
 
@@ -327,67 +328,264 @@ impl CompiledScheme {
     pub fn calibrate_owned(&self, outcomes: Vec<Outcome>) -> Result<Population, KaoheError> {
         let spec = self.inner.scheme.population.clone().unwrap_or_default();
         let mut errors = Vec::new();
-        let mut cards = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            match o {
-                Ok(c) => cards.push(c),
-                Err(e) => errors.push(e),
-            }
-        }
-        let mut work = prorate::combine(self, &spec, cards, &mut errors);
+        // In place: the cards stay in the outcomes' allocation.
+        let cards: Vec<ScoreCard> = outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            })
+            .collect();
+        let Table { cards, days, mut segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
+        let n = cards.len();
         let mut cache = groups::GroupCache::default();
-        let order = rank::order(&work, &spec.tie_breakers);
-        let mut ranks = rank::ranks(&work, &order, &spec.group_by, &mut cache);
+        let order = rank::order(&cards, &spec.tie_breakers);
+        let mut moves: Vec<(usize, Move)> = Vec::new();
         let distribution = match &spec.distribution {
             Some(d) => {
-                let g = cache.get(&work, &d.group_by);
-                distribution::calibrate(self, d, &mut work, &order, &g)?
+                let g = cache.get(&cards, &d.group_by);
+                distribution::calibrate(self, d, &mut grades, &mut moves, &order, &g)?
             }
             None => Vec::new(),
         };
         let (rollup, dept_coefficients) = match &spec.rollup {
-            Some(r) => rollup::roll_up(self, r, &work, &cache.get(&work, &r.group_by)),
+            Some(r) => rollup::roll_up(self, r, &cards, &cache.get(&cards, &r.group_by)),
             None => (Vec::new(), Vec::new()),
         };
-        let (mut pays, pool) = match &spec.pay {
-            Some(p) => {
-                let (pays, pool) = pay::pay(self, p, spec.proration.as_ref(), &work, &order, &dept_coefficients);
-                (Some(pays), pool)
-            }
-            None => (None, None),
-        };
-        let member_groups = cache.get(&work, &spec.group_by);
+        let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
+        let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
+        let mut rank_of = vec![0u32; n];
+        for (pos, &i) in order.iter().enumerate() {
+            rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+        let member_groups = cache.get(&cards, &spec.group_by);
+        let member_groups = Level::new(Arc::from(""), member_groups, &order);
+        let mut levels: Vec<Level> = (0..spec.group_by.len())
+            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l]), &order))
+            .collect();
+        drop(cache);
+        // What the members keep of their cards, taken out in the cards' own order
+        // (the cards and what they point to are read front to back) and laid out in
+        // rank order, so that the members are built reading everything front to back.
+        let columns = Columns { raw: &raw, grades: &grades, rollup: &dept_coefficients, rank_of: &rank_of };
+        let (parts, pay_values) = take_parts(cards, &columns, &pay_attributes);
+        // The moves of each member together, members in rank order, and a member's
+        // moves in the order made: small (rank, index) keys are sorted, not the moves.
+        let mut move_order: Vec<(u32, u32)> =
+            moves.iter().enumerate().map(|(j, (i, _))| (rank_of[*i], u32::try_from(j).unwrap_or(u32::MAX))).collect();
+        move_order.sort_unstable();
+        let mut moves: Vec<Option<Move>> = moves.into_iter().map(|(_, m)| Some(m)).collect();
+        let mut move_order = move_order.into_iter().peekable();
+        drop((raw, grades, dept_coefficients, rank_of));
+        let k = pay_attributes.len();
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
-        let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
-        let mut members = Vec::with_capacity(work.len());
-        // In rank order, taking each member's parts out of the working vectors (no copies).
-        for &i in &order {
-            let w = &mut work[i];
-            let r = &mut ranks[i];
-            let card = &mut w.card;
+        let of = u32::try_from(n).unwrap_or(u32::MAX);
+        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
+        let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(if has_pool { n } else { 0 });
+        let mut members = Vec::with_capacity(n);
+        // In rank order, moving each member's parts out of the working vectors (no
+        // copies); ranks within groups count the members of each group met so far.
+        for (pos, (part, &i)) in parts.into_iter().zip(&order).enumerate() {
+            let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
+            let grade = part.grade;
+            let member_days = days.get(i).copied().flatten();
+            let pay = pay_rules.as_ref().map(|rules| {
+                let (pay, weight) = rules.member(
+                    pay_values.get(pos * k..(pos + 1) * k).unwrap_or_default(),
+                    (part.grade_text.as_deref(), part.coefficient),
+                    grade,
+                    member_days,
+                    part.rollup_coefficient,
+                );
+                if has_pool {
+                    weights.push(weight);
+                }
+                pay
+            });
+            let text = || part.grade_text.as_deref().map(Arc::from);
+            let mut member_moves = Vec::new();
+            while let Some((_, j)) = move_order.next_if(|(r, _)| *r as usize == pos) {
+                member_moves.extend(moves[j as usize].take());
+            }
             members.push(Member {
-                id: std::mem::take(&mut card.id),
-                group: member_groups.paths[member_groups.keys[i] as usize].clone(),
-                score: card.score,
-                rank: r.rank,
-                of: n,
-                percentile: r.percentile,
-                group_ranks: std::mem::take(&mut r.groups),
-                raw_grade: w.raw.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
-                grade: w.grade.map(|g| grade_names[g].clone()).or_else(|| card.grade.as_deref().map(Arc::from)),
-                coefficient: match w.grade {
+                id: part.id,
+                group: member_groups.path(pos),
+                score: part.score,
+                rank,
+                of,
+                percentile: rank::percentile(rank, of),
+                group_ranks: levels.iter_mut().map(|l| l.next(pos)).collect(),
+                raw_grade: part.raw.map(|g| grade_names[g].clone()).or_else(text),
+                grade: grade.map(|g| grade_names[g].clone()).or_else(text),
+                coefficient: match grade {
                     Some(g) => coefficients[g],
-                    None => card.coefficient,
+                    None => part.coefficient,
                 },
-                moves: std::mem::take(&mut w.moves),
-                days: w.days,
-                segments: std::mem::take(&mut w.segments),
-                pay: pays.as_mut().map(|p| std::mem::take(&mut p[i])),
-                attributes: card.attributes.clone(),
+                moves: member_moves,
+                days: member_days,
+                segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                pay,
+                attributes: part.attributes.unwrap_or_default(),
             });
         }
+        let pool = pay_rules.as_ref().and_then(|rules| {
+            rules.pool(&weights, &order, |pos, bonus| {
+                if let Some(p) = &mut members[pos].pay {
+                    p.bonus = Some(bonus);
+                }
+            })
+        });
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
+    }
+
+    /// The cards ready to rank: one per employee, segments combined when the scheme
+    /// prorates or an id repeats (which reports it), else the cards as they are.
+    fn table(&self, spec: &PopulationSpec, cards: Vec<ScoreCard>, errors: &mut Vec<EmployeeError>) -> Table {
+        let prorated = spec.proration.as_ref().and_then(prorate::cycle_days).is_some();
+        if !prorated && unique_ids(&cards) {
+            let index = |c: &ScoreCard| prorate::grade_index(self, c.grade.as_deref());
+            #[cfg(feature = "parallel")]
+            let raw: Vec<Option<usize>> = {
+                use rayon::prelude::*;
+                cards.par_iter().map(index).collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let raw: Vec<Option<usize>> = cards.iter().map(index).collect();
+            return Table { cards, days: Vec::new(), segments: Vec::new(), grades: raw.clone(), raw };
+        }
+        let work = prorate::combine(self, spec, cards, errors);
+        let mut t = Table {
+            cards: Vec::with_capacity(work.len()),
+            days: Vec::with_capacity(work.len()),
+            segments: Vec::with_capacity(work.len()),
+            raw: Vec::with_capacity(work.len()),
+            grades: Vec::with_capacity(work.len()),
+        };
+        for w in work {
+            t.cards.push(w.card);
+            t.days.push(w.days);
+            t.segments.push(w.segments);
+            t.raw.push(w.raw);
+            t.grades.push(w.grade);
+        }
+        t
+    }
+}
+
+/// Whether no two cards share an id.
+fn unique_ids(cards: &[ScoreCard]) -> bool {
+    let mut seen: rustc_hash::FxHashSet<&str> =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(cards.len(), Default::default());
+    cards.iter().all(|c| seen.insert(c.id.as_str()))
+}
+
+/// The members while the population is worked out: the cards, and beside them what
+/// calibration adds (one slot per member; `days` and `segments` empty unless prorated).
+struct Table {
+    cards: Vec<ScoreCard>,
+    days: Vec<Option<u32>>,
+    segments: Vec<Vec<Segment>>,
+    /// Grade index in the scheme's `grades` that the score gave.
+    raw: Vec<Option<usize>>,
+    /// The same, calibrated.
+    grades: Vec<Option<usize>>,
+}
+
+/// What a member keeps of its card, with its grades and its group's roll-up
+/// coefficient beside.
+#[derive(Default)]
+struct Part {
+    id: String,
+    attributes: Option<Arc<Map<String, Value>>>,
+    score: Decimal,
+    coefficient: Option<Decimal>,
+    /// The card's grade when it names no band of the scheme (else the band's name is shared).
+    grade_text: Option<String>,
+    raw: Option<usize>,
+    grade: Option<usize>,
+    /// The roll-up's coefficient for the member's group, when the roll-up has one.
+    rollup_coefficient: Option<Option<Decimal>>,
+}
+
+/// Columns indexed like the cards, read while the cards are taken apart.
+struct Columns<'a> {
+    raw: &'a [Option<usize>],
+    grades: &'a [Option<usize>],
+    /// Empty without a roll-up coefficient.
+    rollup: &'a [Option<Decimal>],
+    rank_of: &'a [u32],
+}
+
+/// Takes apart the cards, front to back, into what the members keep, placed in rank
+/// order; and the `pay_attributes` of every member read as decimals, side by side
+/// in rank order. The rest of each card is dropped here.
+fn take_parts(cards: Vec<ScoreCard>, c: &Columns<'_>, pay_attributes: &[&str]) -> (Vec<Part>, Vec<Option<Decimal>>) {
+    let k = pay_attributes.len();
+    let mut values = vec![None; cards.len() * k];
+    let mut parts: Vec<Part> = Vec::with_capacity(cards.len());
+    parts.resize_with(cards.len(), Part::default);
+    for (i, card) in cards.into_iter().enumerate() {
+        let pos = c.rank_of[i] as usize;
+        for (slot, a) in values[pos * k..(pos + 1) * k].iter_mut().zip(pay_attributes) {
+            *slot = attr_decimal(&card.attributes, a);
+        }
+        let raw = c.raw[i];
+        parts[pos] = Part {
+            id: card.id,
+            attributes: Some(card.attributes),
+            score: card.score,
+            coefficient: card.coefficient,
+            grade_text: if raw.is_some() { None } else { card.grade },
+            raw,
+            grade: c.grades[i],
+            rollup_coefficient: c.rollup.get(i).copied(),
+        };
+    }
+    (parts, values)
+}
+
+/// One level of `population.group_by` while the members are listed in rank order.
+struct Level {
+    by: Arc<str>,
+    groups: Arc<groups::Groups>,
+    /// Each member's group, in rank order.
+    keys: Vec<u32>,
+    size: Vec<u32>,
+    seen: Vec<u32>,
+}
+
+impl Level {
+    fn new(by: Arc<str>, groups: Arc<groups::Groups>, order: &[usize]) -> Level {
+        let mut size = vec![0u32; groups.paths.len()];
+        for &k in &groups.keys {
+            size[k as usize] += 1;
+        }
+        let seen = vec![0u32; size.len()];
+        let keys = order.iter().map(|&i| groups.keys[i]).collect();
+        Level { by, groups, keys, size, seen }
+    }
+
+    /// The group path of the member at `pos`.
+    fn path(&self, pos: usize) -> GroupPath {
+        self.groups.paths[self.keys[pos] as usize].clone()
+    }
+
+    /// The rank of the member at `pos` (the members are met in rank order), the
+    /// next of its group.
+    fn next(&mut self, pos: usize) -> GroupRank {
+        let k = self.keys[pos] as usize;
+        self.seen[k] += 1;
+        GroupRank {
+            by: self.by.clone(),
+            group: self.groups.paths[k].clone(),
+            rank: self.seen[k],
+            of: self.size[k],
+            percentile: rank::percentile(self.seen[k], self.size[k]),
+        }
     }
 }
 

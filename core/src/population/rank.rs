@@ -1,100 +1,163 @@
 //! Ranking: one total order (score, tie-breakers, id), then positions and percent
 //! ranks overall and within each level of `group_by`. O(n log n) time, O(n) memory.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
-use super::groups::GroupCache;
-use super::{GroupRank, Work};
-
-/// Positions of one member.
-pub(crate) struct Ranks {
-    pub rank: u32,
-    pub percentile: Decimal,
-    pub groups: Vec<GroupRank>,
-}
+use crate::result::ScoreCard;
 
 /// The members' indices, best first: higher score, then more points on each
 /// tie-breaker in turn (an indicator without points counts lowest), then id
 /// ascending (byte order).
 ///
-/// One sort of compact `(score, index)` keys (scores as integers at a common scale
-/// when they fit, so the sort touches no card), then each run of equal scores is
-/// sorted by the tie-breakers and the id.
-pub(crate) fn order(work: &[Work], tie_breakers: &[String]) -> Vec<usize> {
-    // Sorted indices, and a "same score as the previous one" test that reads the
-    // compact keys when there are some.
-    let (mut idx, same): (Vec<usize>, Vec<bool>) = match integer_scores(work) {
-        Some(keys) => {
-            let mut pairs: Vec<(i128, usize)> = keys.into_iter().zip(0..work.len()).collect();
-            pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
-            let same = (0..pairs.len()).map(|j| j > 0 && pairs[j].0 == pairs[j - 1].0).collect();
-            (pairs.into_iter().map(|(_, i)| i).collect(), same)
-        }
-        None => {
-            let mut idx: Vec<usize> = (0..work.len()).collect();
-            idx.sort_unstable_by(|&a, &b| work[b].card.score.cmp(&work[a].card.score));
-            let same =
-                (0..idx.len()).map(|j| j > 0 && work[idx[j]].card.score == work[idx[j - 1]].card.score).collect();
-            (idx, same)
+/// When the scores and tie-breaker points, as integers at a common scale, span few
+/// enough values, they are packed into one `u64` per member and a single sort of
+/// `(key, index)` pairs orders everything but equal keys, whose runs are then sorted
+/// by id. Otherwise ([`order_general`]) the scores are sorted first and each run of
+/// equal scores by the tie-breakers and the id.
+pub(crate) fn order(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<usize> {
+    let points = tie_breaker_points(cards, tie_breakers);
+    match packed_keys(cards, &points, tie_breakers.len()) {
+        Some(keys) => order_packed(cards, keys),
+        None => order_general(cards, &points, tie_breakers.len()),
+    }
+}
+
+/// Every member's tie-breaker points side by side, `k` per member (found at the
+/// first card's slot, else by a search by id).
+fn tie_breaker_points(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<Option<Decimal>> {
+    if tie_breakers.is_empty() {
+        return Vec::new();
+    }
+    let slots: Vec<Option<usize>> = tie_breakers
+        .iter()
+        .map(|t| cards.first().and_then(|c| c.indicators.iter().position(|l| &*l.id == t.as_str())))
+        .collect();
+    let k = tie_breakers.len();
+    let mut out = vec![None; cards.len() * k];
+    let fill = |(slots_out, c): (&mut [Option<Decimal>], &ScoreCard)| {
+        for ((out, t), slot) in slots_out.iter_mut().zip(tie_breakers).zip(&slots) {
+            let line =
+                slot.and_then(|s| c.indicators.get(s)).filter(|l| &*l.id == t.as_str()).or_else(|| c.indicator(t));
+            *out = line.and_then(|l| l.points);
         }
     };
-    // Every member's tie-breaker points side by side, `k` per member, read in one
-    // sequential pass (the same slot of every card first, then a search by id).
-    let keys: Vec<Option<Decimal>> = if tie_breakers.is_empty() {
-        Vec::new()
-    } else {
-        let slots: Vec<Option<usize>> = tie_breakers
-            .iter()
-            .map(|t| work.first().and_then(|w| w.card.indicators.iter().position(|l| &*l.id == t.as_str())))
-            .collect();
-        work.iter()
-            .flat_map(|w| {
-                tie_breakers.iter().zip(&slots).map(move |(t, slot)| {
-                    let line = slot
-                        .and_then(|s| w.card.indicators.get(s))
-                        .filter(|l| &*l.id == t.as_str())
-                        .or_else(|| w.card.indicator(t));
-                    line.and_then(|l| l.points)
-                })
-            })
-            .collect()
-    };
+    // Each card's lines are read once, the cards in parallel with `parallel`.
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        out.par_chunks_mut(k).zip(cards.par_iter()).for_each(fill);
+    }
+    #[cfg(not(feature = "parallel"))]
+    out.chunks_mut(k).zip(cards).for_each(fill);
+    out
+}
+
+/// `d` as an integer at `scale` (at least its own), when it fits.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    10i128.checked_pow(scale.checked_sub(d.scale())?).and_then(|f| d.mantissa().checked_mul(f))
+}
+
+/// One column of the packed key: every value's distance below the column's best
+/// (so that smaller is better), missing values after all present ones.
+struct Column {
+    scale: u32,
+    max: i128,
+    /// The part of a missing value (one past the largest distance).
+    missing: u64,
+    /// Bits the column takes.
+    bits: u32,
+}
+
+impl Column {
+    /// The column of `values`, when every one fits an `i128` at the common scale and
+    /// the distances a `u64`.
+    fn new(values: impl Iterator<Item = Option<Decimal>> + Clone) -> Option<Column> {
+        let scale = values.clone().flatten().map(|d| d.scale()).max().unwrap_or(0);
+        let mut range: Option<(i128, i128)> = None;
+        for d in values.flatten() {
+            let v = at_scale(d, scale)?;
+            range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        }
+        let (min, max) = range.unwrap_or((0, 0));
+        let missing = u64::try_from(max.checked_sub(min)?).ok()?.checked_add(1)?;
+        Some(Column { scale, max, missing, bits: 64 - missing.leading_zeros() })
+    }
+
+    fn part(&self, v: Option<Decimal>) -> u64 {
+        // Every present value was checked to fit by `new`.
+        v.and_then(|d| at_scale(d, self.scale)).and_then(|v| u64::try_from(self.max - v).ok()).unwrap_or(self.missing)
+    }
+}
+
+/// The packed keys (smaller is better), or `None` when they do not fit in 64 bits.
+fn packed_keys(cards: &[ScoreCard], points: &[Option<Decimal>], k: usize) -> Option<Vec<u64>> {
+    let score = Column::new(cards.iter().map(|c| Some(c.score)))?;
+    let mut bits = score.bits;
+    let mut keys: Vec<u64> = cards.iter().map(|c| score.part(Some(c.score))).collect();
+    for t in 0..k {
+        let values = points.iter().skip(t).step_by(k).copied();
+        let col = Column::new(values.clone())?;
+        bits += col.bits;
+        if bits > 64 {
+            return None;
+        }
+        for (key, v) in keys.iter_mut().zip(values) {
+            *key = (*key << col.bits) | col.part(v);
+        }
+    }
+    Some(keys)
+}
+
+/// Sorts `(key, index)` pairs: in parallel with the `parallel` feature (the pairs
+/// are distinct, so every sort gives the same order).
+fn sort_pairs(pairs: &mut [(u64, u32)]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::slice::ParallelSliceMut;
+        pairs.par_sort_unstable();
+    }
+    #[cfg(not(feature = "parallel"))]
+    pairs.sort_unstable();
+}
+
+fn order_packed(cards: &[ScoreCard], keys: Vec<u64>) -> Vec<usize> {
+    let mut pairs: Vec<(u64, u32)> =
+        keys.into_iter().enumerate().map(|(i, k)| (k, u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    sort_pairs(&mut pairs);
+    let mut idx: Vec<usize> = pairs.iter().map(|p| p.1 as usize).collect();
     let mut start = 0;
-    while start < idx.len() {
+    while start < pairs.len() {
         let mut end = start + 1;
-        while end < idx.len() && same[end] {
+        while end < pairs.len() && pairs[end].0 == pairs[start].0 {
             end += 1;
         }
         if end - start > 1 {
-            let run = &mut idx[start..end];
-            if tie_breakers.is_empty() {
-                run.sort_unstable_by(|&a, &b| work[a].card.id.cmp(&work[b].card.id));
-            } else {
-                let k = tie_breakers.len();
-                // `None < Some`, so comparing b with a puts missing points last.
-                run.sort_unstable_by(|&a, &b| {
-                    keys[b * k..(b + 1) * k]
-                        .cmp(&keys[a * k..(a + 1) * k])
-                        .then_with(|| work[a].card.id.cmp(&work[b].card.id))
-                });
-            }
+            idx[start..end].sort_unstable_by(|&a, &b| cards[a].id.cmp(&cards[b].id));
         }
         start = end;
     }
     idx
 }
 
-/// Every score as an integer at the largest scale present, when all fit in an `i128`.
-fn integer_scores(work: &[Work]) -> Option<Vec<i128>> {
-    let scale = work.iter().map(|w| w.card.score.scale()).max()?;
-    work.iter()
-        .map(|w| {
-            let s = w.card.score;
-            10i128.checked_pow(scale - s.scale()).and_then(|f| s.mantissa().checked_mul(f))
-        })
-        .collect()
+/// The same order by comparisons, for scores or points too far apart to pack.
+fn order_general(cards: &[ScoreCard], points: &[Option<Decimal>], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..cards.len()).collect();
+    idx.sort_unstable_by(|&a, &b| cards[b].score.cmp(&cards[a].score));
+    let mut start = 0;
+    while start < idx.len() {
+        let mut end = start + 1;
+        while end < idx.len() && cards[idx[end]].score == cards[idx[start]].score {
+            end += 1;
+        }
+        if end - start > 1 {
+            // `None < Some`, so comparing b with a puts missing points last.
+            idx[start..end].sort_unstable_by(|&a, &b| {
+                points[b * k..(b + 1) * k].cmp(&points[a * k..(a + 1) * k]).then_with(|| cards[a].id.cmp(&cards[b].id))
+            });
+        }
+        start = end;
+    }
+    idx
 }
 
 /// Percent rank: 100 × (of − rank) / (of − 1), rounded half up to 2 places; 100 for one.
@@ -109,47 +172,110 @@ pub(crate) fn percentile(rank: u32, of: u32) -> Decimal {
     Decimal::new(i64::try_from(hundredths).unwrap_or(i64::MAX), 2)
 }
 
-/// Rank within group (1-based) and group size for every member, following `order`.
-pub(crate) fn within(keys: &[u32], n_groups: usize, order: &[usize]) -> (Vec<u32>, Vec<u32>) {
-    let mut size = vec![0u32; n_groups];
-    for &k in keys {
-        size[k as usize] += 1;
-    }
-    let mut seen = vec![0u32; n_groups];
-    let mut rank = vec![0u32; keys.len()];
-    for &i in order {
-        let k = keys[i] as usize;
-        seen[k] += 1;
-        rank[i] = seen[k];
-    }
-    (rank, size)
-}
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Arc;
 
-/// Overall and per-level ranks of every member (indexed like `work`).
-pub(crate) fn ranks(work: &[Work], order: &[usize], group_by: &[String], cache: &mut GroupCache) -> Vec<Ranks> {
-    let n = u32::try_from(work.len()).unwrap_or(u32::MAX);
-    let mut out: Vec<Ranks> = (0..work.len())
-        .map(|_| Ranks { rank: 0, percentile: Decimal::ZERO, groups: Vec::with_capacity(group_by.len()) })
-        .collect();
-    for (pos, &i) in order.iter().enumerate() {
-        let r = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-        out[i].rank = r;
-        out[i].percentile = percentile(r, n);
-    }
-    for level in 0..group_by.len() {
-        let by: Arc<str> = Arc::from(group_by[level].as_str());
-        let groups = cache.get(work, &group_by[..=level]);
-        let (rank, size) = within(&groups.keys, groups.paths.len(), order);
-        for (i, o) in out.iter_mut().enumerate() {
-            let k = groups.keys[i] as usize;
-            o.groups.push(GroupRank {
-                by: by.clone(),
-                group: groups.paths[k].clone(),
-                rank: rank[i],
-                of: size[k],
-                percentile: percentile(rank[i], size[k]),
-            });
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::result::{IndicatorResult, SchemeRef, Status};
+
+    fn card(id: String, score: Decimal, points: Vec<Option<Decimal>>) -> ScoreCard {
+        let line = |(n, p): (usize, Option<Decimal>)| IndicatorResult {
+            id: Arc::from(format!("t{n}")),
+            actual: None,
+            achievement: None,
+            weight: Decimal::ONE,
+            points: p,
+            status: Status::Scored,
+        };
+        ScoreCard {
+            id,
+            score,
+            grade: None,
+            coefficient: None,
+            subtotal: score,
+            indicators: points.into_iter().enumerate().map(line).collect(),
+            adjustments: Vec::new(),
+            attributes: Arc::default(),
+            scheme: Arc::new(SchemeRef { id: "s".into(), version: "1".into(), hash: String::new() }),
         }
     }
-    out
+
+    /// The rule as written: a plain comparison sort.
+    fn naive(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<usize> {
+        let pts = |c: &ScoreCard| -> Vec<Option<Decimal>> {
+            tie_breakers.iter().map(|t| c.indicator(t).and_then(|l| l.points)).collect()
+        };
+        let mut idx: Vec<usize> = (0..cards.len()).collect();
+        idx.sort_by(|&a, &b| {
+            let (a, b) = (&cards[a], &cards[b]);
+            b.score.cmp(&a.score).then_with(|| pts(b).cmp(&pts(a))).then_with(|| a.id.cmp(&b.id))
+        });
+        idx
+    }
+
+    /// Decimals from few values at mixed scales (1.5 and 1.50 are equal), so that
+    /// ties abound; `wide` adds values too far apart to pack.
+    fn dec(wide: bool) -> impl Strategy<Value = Decimal> {
+        let small = (0i64..6, 0u32..3).prop_map(|(m, s)| Decimal::new(m * 10i64.pow(s) / 2, s));
+        if wide {
+            prop_oneof![small, Just(Decimal::MAX), Just(Decimal::MIN), Just(Decimal::new(1, 28))].boxed()
+        } else {
+            prop_oneof![small, (-3i64..3).prop_map(Decimal::from)].boxed()
+        }
+    }
+
+    fn cards(wide: bool) -> impl Strategy<Value = (Vec<ScoreCard>, usize)> {
+        (0usize..3, any::<bool>())
+            .prop_flat_map(move |(k, shuffle_lines)| {
+                let one =
+                    (dec(wide), proptest::collection::vec(proptest::option::weighted(0.8, dec(wide)), k), 0u32..40);
+                (proptest::collection::vec(one, 0..60), Just(k), Just(shuffle_lines))
+            })
+            .prop_map(|(rows, k, shuffle_lines)| {
+                let mut seen = std::collections::HashSet::new();
+                let cards = rows
+                    .into_iter()
+                    .filter(|(_, _, id)| seen.insert(*id))
+                    .map(|(score, points, id)| {
+                        let mut c = card(format!("E{id}"), score, points);
+                        if shuffle_lines && id % 2 == 1 {
+                            // Lines in another order than the first card's: found by id.
+                            c.indicators.reverse();
+                        }
+                        c
+                    })
+                    .collect();
+                (cards, k)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn fast_order_is_the_plain_sort((cards, k) in cards(false)) {
+            let tbs: Vec<String> = (0..k).map(|n| format!("t{n}")).collect();
+            prop_assert!(packed_keys(&cards, &tie_breaker_points(&cards, &tbs), k).is_some());
+            prop_assert_eq!(order(&cards, &tbs), naive(&cards, &tbs));
+        }
+
+        #[test]
+        fn wide_values_fall_back_to_comparisons((cards, k) in cards(true)) {
+            let tbs: Vec<String> = (0..k).map(|n| format!("t{n}")).collect();
+            prop_assert_eq!(order(&cards, &tbs), naive(&cards, &tbs));
+        }
+    }
+
+    #[test]
+    fn keys_that_overflow_64_bits_are_not_packed() {
+        let cards = vec![
+            card("a".into(), Decimal::MAX, vec![]),
+            card("b".into(), Decimal::ZERO, vec![]),
+            card("c".into(), Decimal::MIN, vec![]),
+        ];
+        assert!(packed_keys(&cards, &[], 0).is_none());
+        assert_eq!(order(&cards, &[]), [0, 1, 2]);
+    }
 }

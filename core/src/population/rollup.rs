@@ -4,9 +4,10 @@ use rust_decimal::Decimal;
 
 use super::groups::Groups;
 use super::spec::{RollupMethod, RollupSpec, compile_rollup_expr};
-use super::{RollupGroup, Work, attr_decimal};
+use super::{RollupGroup, attr_decimal};
 use crate::compile::CompiledScheme;
 use crate::error::{ErrorCode, KaoheError};
+use crate::result::ScoreCard;
 use crate::script::EvalScratch;
 use crate::value::Val;
 
@@ -37,11 +38,11 @@ fn round4(d: Decimal) -> Decimal {
 }
 
 /// Group results in first-appearance order, and each member's fed-back coefficient
-/// (indexed like `work`; empty when the roll-up has no `coefficient`).
+/// (indexed like `cards`; empty when the roll-up has no `coefficient`).
 pub(crate) fn roll_up(
     scheme: &CompiledScheme,
     r: &RollupSpec,
-    work: &[Work],
+    cards: &[ScoreCard],
     groups: &Groups,
 ) -> (Vec<RollupGroup>, Vec<Option<Decimal>>) {
     let (keys, paths) = (&groups.keys, &groups.paths);
@@ -52,16 +53,16 @@ pub(crate) fn roll_up(
     let mut max: Vec<Option<Decimal>> = vec![None; n];
     let mut wsum = vec![Decimal::ZERO; n];
     let mut wtotal = vec![Decimal::ZERO; n];
-    for (w, &k) in work.iter().zip(keys) {
+    for (c, &k) in cards.iter().zip(keys) {
         let k = k as usize;
-        let s = w.card.score;
+        let s = c.score;
         sum[k] += s;
         count[k] += 1;
         min[k] = Some(min[k].map_or(s, |m| m.min(s)));
         max[k] = Some(max[k].map_or(s, |m| m.max(s)));
         if let Some(attr) = &r.weight {
             // Members without a weight attribute count with weight 0.
-            let wt = attr_decimal(&w.card.attributes, attr).unwrap_or(Decimal::ZERO);
+            let wt = attr_decimal(&c.attributes, attr).unwrap_or(Decimal::ZERO);
             wsum[k] += s * wt;
             wtotal[k] += wt;
         }
