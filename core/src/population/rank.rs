@@ -184,7 +184,7 @@ mod tests {
 
     fn card(id: String, score: Decimal, points: Vec<Option<Decimal>>) -> ScoreCard {
         let line = |(n, p): (usize, Option<Decimal>)| IndicatorResult {
-            id: Arc::from(format!("t{n}")),
+            id: crate::result::Id::from(format!("t{n}")),
             actual: None,
             achievement: None,
             weight: Decimal::ONE,
