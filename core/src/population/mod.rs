@@ -310,8 +310,6 @@ pub(crate) struct Work {
     /// Grade index in the scheme's `grades`, raw then calibrated.
     pub raw: Option<usize>,
     pub grade: Option<usize>,
-    #[expect(dead_code, reason = "set by prorate::combine; calibration records moves beside the cards")]
-    pub moves: Vec<Move>,
 }
 
 impl CompiledScheme {
@@ -593,8 +591,7 @@ impl Level {
 /// and returns exactly the text `kaohe calibrate --format json` prints (without its
 /// final newline). Every binding exposes this.
 pub fn calibrate_json(scheme_json: &str, employees_json: &str) -> Result<String, Error> {
-    let scheme = CompiledScheme::from_json(scheme_json)?;
-    let records = crate::parse_records(employees_json)?;
-    let outcomes = scheme.score_values(records);
-    Ok(scheme.calibrate_owned(outcomes)?.to_json_string())
+    // One scheme: the CLI's and the bindings' path with no segment schemes, so a record
+    // naming another scheme fails the same way everywhere.
+    crate::calibrate_segments_json::<&str>(scheme_json, employees_json, &[])
 }

@@ -108,7 +108,7 @@ pub(crate) fn combine(
                 .into_iter()
                 .map(|card| {
                     let raw = grade_index(scheme, card.grade.as_deref());
-                    Work { card, days: None, segments: Vec::new(), raw, grade: raw, moves: Vec::new() }
+                    Work { card, days: None, segments: Vec::new(), raw, grade: raw }
                 })
                 .collect();
         }
@@ -141,7 +141,7 @@ pub(crate) fn combine(
             }
             let Some(card) = g.pop() else { continue };
             let raw = grade_index(scheme, card.grade.as_deref());
-            out.push(Work { card, days: None, segments: Vec::new(), raw, grade: raw, moves: Vec::new() });
+            out.push(Work { card, days: None, segments: Vec::new(), raw, grade: raw });
             continue;
         };
         match segments(scheme, cycle, g) {
@@ -230,7 +230,7 @@ fn segments(scheme: &CompiledScheme, cycle: &Cycle, cards: Vec<ScoreCard>) -> Re
     let (card, total, clipped) = combined(scheme, cycle, cards)?;
     let segs = clipped.into_iter().map(|(from, to, days, c)| segment(from, to, days, c)).collect();
     let raw = grade_index(scheme, card.grade.as_deref());
-    Ok(Work { card, days: Some(total), segments: segs, raw, grade: raw, moves: Vec::new() })
+    Ok(Work { card, days: Some(total), segments: segs, raw, grade: raw })
 }
 
 pub(crate) fn cycle_days(p: &ProrationSpec) -> Option<u32> {
