@@ -35,6 +35,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
 
 pub use groups::GroupPath;
 pub(crate) use spec::validate;
@@ -168,9 +169,10 @@ pub struct Member {
     /// Percent rank in the whole population (see [`GroupRank::percentile`]).
     #[serde(serialize_with = "dec")]
     pub percentile: Decimal,
-    /// Ranks within each level of `population.group_by`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub group_ranks: Vec<GroupRank>,
+    /// Ranks within each level of `population.group_by` (held inline for up to two
+    /// levels, so a million members need no allocation each).
+    #[serde(skip_serializing_if = "SmallVec::is_empty")]
+    pub group_ranks: SmallVec<[GroupRank; 2]>,
     /// The grade the score gave.
     pub raw_grade: Option<Arc<str>>,
     /// The grade after the forced distribution.
@@ -187,9 +189,9 @@ pub struct Member {
     /// The segments combined, when prorated.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<Segment>,
-    /// Pay, when the scheme has a `pay` section.
+    /// Pay, when the scheme has a `pay` section (boxed: a member without pay is half the size).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay: Option<Pay>,
+    pub pay: Option<Box<Pay>>,
     /// The employee's attributes (of the last segment when prorated).
     #[serde(skip_serializing_if = "crate::result::no_attributes")]
     pub attributes: Arc<Map<String, Value>>,
@@ -402,7 +404,7 @@ impl CompiledScheme {
                 if has_pool {
                     weights.push(weight);
                 }
-                pay
+                Box::new(pay)
             });
             let text = || part.grade_text.as_deref().map(Arc::from);
             let mut member_moves = Vec::new();
