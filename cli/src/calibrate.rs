@@ -100,14 +100,21 @@ pub(crate) fn segment_group(attributes: &serde_json::Map<String, serde_json::Val
     group.join("/")
 }
 
-/// Prorated segments in short: `分段 客服部 90 天 88.00 + 销售部 91 天 95.00`.
-fn segments_text(m: &Member, group_by: &[String], lang: Lang) -> String {
+/// Prorated segments in short: `分段 客服部 90 天 88.00 + 销售部 91 天 95.00`; a segment
+/// scored under another scheme than `main` names it: `客服部（service-2026h1）90 天 88.00`.
+fn segments_text(m: &Member, group_by: &[String], main: &str, lang: Lang) -> String {
     let parts: Vec<String> = m
         .segments
         .iter()
         .map(|s| {
             let group = segment_group(&s.attributes, group_by);
-            let group = if group.is_empty() { String::new() } else { format!("{group} ") };
+            let other = s.scheme.id != main;
+            let group = match (group.is_empty(), other, lang) {
+                (true, false, _) => String::new(),
+                (false, false, _) => format!("{group} "),
+                (_, true, Lang::Zh) => format!("{group}（{}）", s.scheme.id),
+                (_, true, _) => format!("{group} ({}) ", s.scheme.id),
+            };
             match lang {
                 Lang::Zh => format!("{group}{} 天 {}", s.days, s.score),
                 _ => format!("{group}{} days {}", s.days, s.score),
@@ -300,7 +307,7 @@ fn table_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: 
             if !why.is_empty() {
                 why.push_str("; ");
             }
-            why.push_str(&segments_text(m, &groups_by(scheme), lang));
+            why.push_str(&segments_text(m, &groups_by(scheme), &scheme.scheme().id, lang));
         }
         for e in &pay.problems {
             if !why.is_empty() {

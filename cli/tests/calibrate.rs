@@ -214,7 +214,10 @@ fn a_mid_cycle_transfer_between_two_schemes() {
     // The table shows the segments; a CSV row per member.
     let table = out(&kaohe(&["calibrate", SALES, TRANSFER, "--segment-scheme", SERVICE]));
     let row = table.lines().find(|l| l.contains("T01")).unwrap();
-    assert!(row.contains("91.52") && row.contains("分段 客服部 90 天 88.00 + 销售部 91 天 95.00"), "{row}");
+    assert!(
+        row.contains("91.52") && row.contains("分段 客服部（service-2026h1）90 天 88.00 + 销售部 91 天 95.00"),
+        "{row}"
+    );
 
     // Without the service scheme the service segment names a scheme not given: T01 fails
     // as a whole (not ranked on its 91 sales days alone), the others are calibrated.
