@@ -88,7 +88,7 @@ impl InputSpec {
             InputType::Ratings => match raw {
                 Input::Ratings(r) => self.read_ratings(r),
                 Input::Json(v) => self.ratings(v),
-                Input::Text(s, _) => self.ratings(&Value::String(s.to_string())),
+                // Text spells ratings only inside a group ("peer": "3;5;4"), never the whole input.
                 _ => Err(invalid(
                     name,
                     format!(
@@ -115,15 +115,7 @@ impl InputSpec {
         };
         let mut out = Ratings::default();
         for (group, v) in groups {
-            // Groups no indicator weighs are ignored (unless no indicator declares any: scripts then see all).
-            let key: Arc<str> = if self.groups.is_empty() {
-                Arc::from(group.as_str())
-            } else {
-                match self.groups.iter().find(|g| ***g == **group) {
-                    Some(g) => g.clone(),
-                    None => continue,
-                }
-            };
+            let Some(key) = self.rater_key(group) else { continue };
             let mut xs = Vec::with_capacity(if let Value::Array(items) = v { items.len() } else { 1 });
             let mut push = |item: &Value, text: Option<&str>| -> Result<(), KaoheError> {
                 let d = match text {
@@ -156,10 +148,21 @@ impl InputSpec {
                 out.values.push(xs);
             }
         }
-        if out.groups.is_empty() {
-            return Ok(self.default.clone());
+        Ok(self.ratings_or_default(out))
+    }
+
+    /// The key a rater group is kept under; `None` for a group no indicator weighs
+    /// (unless no indicator declares any: scripts then see every group).
+    fn rater_key(&self, group: &str) -> Option<Arc<str>> {
+        if self.groups.is_empty() {
+            return Some(Arc::from(group));
         }
-        Ok(Val::Ratings(Arc::new(out)))
+        self.groups.iter().find(|g| ***g == *group).cloned()
+    }
+
+    /// The ratings read, or the input's default when no weighed group has any.
+    fn ratings_or_default(&self, out: Ratings) -> Val {
+        if out.groups.is_empty() { self.default.clone() } else { Val::Ratings(Arc::new(out)) }
     }
 
     /// Ratings read with the record: shared as they are when the scheme weighs every
@@ -177,14 +180,13 @@ impl InputSpec {
             return Ok(Val::Ratings(given.clone()));
         }
         let mut out = Ratings::default();
-        for (group, xs) in given.iter().filter(|(group, xs)| !xs.is_empty() && weighed(group)) {
-            out.groups.push(Arc::from(group));
-            out.values.push(xs.to_vec());
+        for (group, xs) in given.iter().filter(|(_, xs)| !xs.is_empty()) {
+            if let Some(key) = self.rater_key(group) {
+                out.groups.push(key);
+                out.values.push(xs.to_vec());
+            }
         }
-        if out.groups.is_empty() {
-            return Ok(self.default.clone());
-        }
-        Ok(Val::Ratings(Arc::new(out)))
+        Ok(self.ratings_or_default(out))
     }
 
     fn check_scale(&self, d: Decimal, group: &str) -> Result<(), KaoheError> {
