@@ -11,6 +11,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
+use smol_str::SmolStr;
 
 use crate::error::{ErrorCode, KaoheError};
 use crate::value::Ratings;
@@ -174,12 +176,11 @@ fn ratings(groups: &Map<String, Value>) -> Option<Ratings> {
             Value::Number(n) => crate::num::parse_plain(n.as_str()),
             _ => None,
         };
-        let xs: Vec<Decimal> = match v {
+        let xs: SmallVec<[Decimal; 8]> = match v {
             Value::Array(items) => items.iter().map(plain).collect::<Option<_>>()?,
             _ => return None,
         };
-        out.groups.push(Arc::from(group.as_str()));
-        out.values.push(xs);
+        out.push(group, xs);
     }
     Some(out)
 }
@@ -194,7 +195,7 @@ pub(crate) fn blank(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Values {
     /// Sorted by name, names unique.
-    entries: Vec<(Box<str>, Input)>,
+    entries: Vec<(SmolStr, Input)>,
 }
 
 impl Values {
@@ -209,7 +210,7 @@ impl Values {
         let input = Input::from_json(value);
         match self.entries.binary_search_by(|(k, _)| (**k).cmp(name.as_str())) {
             Ok(i) => self.entries[i].1 = input,
-            Err(i) => self.entries.insert(i, (name.into_boxed_str(), input)),
+            Err(i) => self.entries.insert(i, (SmolStr::from(name), input)),
         }
     }
 
@@ -248,8 +249,8 @@ impl From<Map<String, Value>> for Values {
 
 impl FromIterator<(String, Value)> for Values {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut entries: Vec<(Box<str>, Input)> =
-            iter.into_iter().map(|(k, v)| (k.into_boxed_str(), Input::from_json(v))).collect();
+        let mut entries: Vec<(SmolStr, Input)> =
+            iter.into_iter().map(|(k, v)| (SmolStr::from(k), Input::from_json(v))).collect();
         if !entries.is_sorted_by(|a, b| a.0 < b.0) {
             // A later value of the same name wins, as in a JSON object.
             entries.reverse();

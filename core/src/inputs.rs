@@ -144,8 +144,7 @@ impl InputSpec {
                 other => push(other, None)?,
             }
             if !xs.is_empty() {
-                out.groups.push(key);
-                out.values.push(xs);
+                out.push(&key, xs);
             }
         }
         Ok(self.ratings_or_default(out))
@@ -162,7 +161,7 @@ impl InputSpec {
 
     /// The ratings read, or the input's default when no weighed group has any.
     fn ratings_or_default(&self, out: Ratings) -> Val {
-        if out.groups.is_empty() { self.default.clone() } else { Val::Ratings(Arc::new(out)) }
+        if out.is_empty() { self.default.clone() } else { Val::Ratings(Arc::new(out)) }
     }
 
     /// Ratings read with the record: shared as they are when the scheme weighs every
@@ -182,8 +181,7 @@ impl InputSpec {
         let mut out = Ratings::default();
         for (group, xs) in given.iter().filter(|(_, xs)| !xs.is_empty()) {
             if let Some(key) = self.rater_key(group) {
-                out.groups.push(key);
-                out.values.push(xs.to_vec());
+                out.push(&key, xs.iter().copied());
             }
         }
         Ok(self.ratings_or_default(out))
@@ -249,7 +247,7 @@ mod tests {
         let r = spec(InputType::Ratings);
         let v = r.read(Some(&json(r#"{"peer": "3;5; 4", "manager": [4], "partner": []}"#)));
         let Ok(Val::Ratings(m)) = v else { panic!("{v:?}") };
-        assert_eq!(m.groups.len(), 2);
+        assert_eq!(m.len(), 2);
         assert_eq!(m.get("peer"), Some(&[Decimal::from(3), Decimal::from(5), Decimal::from(4)][..]));
         let e = r.read(Some(&json(r#"{"peer": [6]}"#))).err().map(|e| (e.code, e.path));
         assert_eq!(e, Some((ErrorCode::InvalidInput, Some("values.x.peer".into()))));
@@ -260,11 +258,11 @@ mod tests {
         let mut weighed = spec(InputType::Ratings);
         weighed.groups = vec![Arc::from("manager"), Arc::from("peer")];
         let Ok(Val::Ratings(m)) = weighed.read(Some(&given)) else { panic!("ratings") };
-        assert_eq!(m.groups, [Arc::from("manager"), Arc::from("peer")]);
+        assert_eq!(m.groups().collect::<Vec<_>>(), ["manager", "peer"]);
         let only_board = json(r#"{"board": [9]}"#);
         assert_eq!(weighed.read(Some(&only_board)), Ok(Val::None));
         let empty = json(r#"{"peer": [], "manager": [2]}"#);
         let Ok(Val::Ratings(m)) = weighed.read(Some(&empty)) else { panic!("ratings") };
-        assert_eq!((m.groups.len(), m.get("peer")), (1, None), "an empty group is left out");
+        assert_eq!((m.len(), m.get("peer")), (1, None), "an empty group is left out");
     }
 }

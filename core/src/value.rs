@@ -7,6 +7,8 @@
 use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use smallvec::SmallVec;
+use smol_str::SmolStr;
 
 /// A value held by an input or a derived expression.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -51,23 +53,54 @@ impl Val {
 }
 
 /// Ratings of one employee by rater group (groups with no ratings are left out).
+///
+/// Held flat, in one allocation for the usual few groups and ratings: a batch's
+/// ratings are read once per employee, and each separate allocation is a cache miss.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ratings {
-    /// Group names, parallel to `values`.
-    pub groups: Vec<Arc<str>>,
-    /// Each group's ratings, in the order given.
-    pub values: Vec<Vec<Decimal>>,
+    /// Group names, each with the end of its ratings in `values`.
+    groups: SmallVec<[(SmolStr, u32); 3]>,
+    /// Every group's ratings, group after group, each in the order given.
+    values: SmallVec<[Decimal; 9]>,
 }
 
 impl Ratings {
+    /// Adds a group and its ratings (after the groups already added).
+    pub fn push(&mut self, group: &str, ratings: impl IntoIterator<Item = Decimal>) {
+        self.values.extend(ratings);
+        let end = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+        self.groups.push((SmolStr::new(group), end));
+    }
+
     /// The ratings of a group, if it has any.
     pub fn get(&self, group: &str) -> Option<&[Decimal]> {
-        self.groups.iter().position(|g| &**g == group).map(|i| self.values[i].as_slice())
+        let i = self.groups.iter().position(|(g, _)| g == group)?;
+        Some(self.group(i))
     }
 
     /// Groups and their ratings.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[Decimal])> {
-        self.groups.iter().map(|g| &**g).zip(self.values.iter().map(Vec::as_slice))
+        self.groups.iter().enumerate().map(|(i, (g, _))| (g.as_str(), self.group(i)))
+    }
+
+    /// Group names, in the order added.
+    pub fn groups(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().map(|(g, _)| g.as_str())
+    }
+
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    fn group(&self, i: usize) -> &[Decimal] {
+        let start = if i == 0 { 0 } else { self.groups[i - 1].1 as usize };
+        self.values.get(start..self.groups[i].1 as usize).unwrap_or_default()
     }
 }
 
