@@ -1,4 +1,9 @@
-//! "Where did my score come from": a score card in words, in Chinese or English.
+//! "Where did my score come from": a score card in words, in Chinese or English; and
+//! one employee's segments combined and explained ([`prorated`]).
+
+mod prorated;
+
+pub use prorated::{EmployeeExplanation, segment_group};
 
 use std::fmt::Write as _;
 

@@ -47,7 +47,7 @@ pub mod whatif;
 pub use compile::CompiledScheme;
 pub use employee::{Employee, Input, Values};
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
-pub use explain::Lang;
+pub use explain::{EmployeeExplanation, Lang};
 pub use load::Format;
 pub use population::{Population, calibrate_json};
 pub use result::{Actual, AdjustmentResult, EmployeeError, Id, IndicatorResult, Outcome, SchemeRef, ScoreCard, Status};
@@ -153,6 +153,28 @@ pub fn calibrate_segments_json<S: AsRef<str>>(
     let others = CompiledScheme::segment_schemes_from_json(segment_schemes_json)?;
     let entries = parse_employees(employees_json)?;
     Ok(scheme.calibrate_segments(&others, &entries)?.to_json_string())
+}
+
+/// Explains the employee `employee_id` of a JSON employees document: their records
+/// scored under the schemes they name (`segment_schemes_json`, loaded as
+/// [`calibrate_segments_json`] loads them), combined by days worked and put in words
+/// ([`CompiledScheme::explain_employee`]). Returns exactly the text
+/// `kaohe explain --json` prints (without its final newline): the card, the proration
+/// when the scheme prorates, and the text. Fails with `unknown_employee` at `id` when
+/// no record has the id, with the first of the employee's records that does not score,
+/// and as [`CompiledScheme::check_segment_schemes`] says for schemes not allowed. Every
+/// binding exposes this.
+pub fn explain_json<S: AsRef<str>>(
+    scheme_json: &str,
+    employees_json: &str,
+    employee_id: &str,
+    lang: Lang,
+    segment_schemes_json: &[S],
+) -> Result<String, Error> {
+    let scheme = CompiledScheme::from_json(scheme_json)?;
+    let others = CompiledScheme::segment_schemes_from_json(segment_schemes_json)?;
+    let entries = parse_employees(employees_json)?;
+    Ok(scheme.explain_employee(&others, &entries, employee_id, lang).map_err(|e| e.error)?.to_json_string())
 }
 
 #[cfg(test)]
