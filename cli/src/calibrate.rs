@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, Table, presets};
+use kaohe::explain::segment_group;
 use kaohe::population::{Bound, Member, Move, Population};
 use kaohe::{CompiledScheme, Lang};
 
@@ -79,25 +80,6 @@ fn moves_short(member: &Member, lang: Lang) -> String {
         Lang::Zh => format!("{}（组内第 {}/{} 名）", steps.join(" · "), first.group_rank, first.group_size),
         _ => format!("{} ({} of {} in group)", steps.join(" · "), first.group_rank, first.group_size),
     }
-}
-
-/// The attributes the population is grouped by.
-pub(crate) fn groups_by(scheme: &CompiledScheme) -> Vec<String> {
-    scheme.scheme().population.as_ref().map(|p| p.group_by.clone()).unwrap_or_default()
-}
-
-/// A segment's group: the values of `group_by` in its attributes, joined by `/`
-/// (empty when the population is not grouped).
-pub(crate) fn segment_group(attributes: &serde_json::Map<String, serde_json::Value>, group_by: &[String]) -> String {
-    let group: Vec<String> = group_by
-        .iter()
-        .map(|a| match attributes.get(a) {
-            Some(serde_json::Value::String(v)) => v.clone(),
-            Some(v) if !v.is_null() => v.to_string(),
-            _ => String::new(),
-        })
-        .collect();
-    group.join("/")
 }
 
 /// Prorated segments in short: `分段 客服部 90 天 88.00 + 销售部 91 天 95.00`; a segment
@@ -307,7 +289,7 @@ fn table_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: 
             if !why.is_empty() {
                 why.push_str("; ");
             }
-            why.push_str(&segments_text(m, &groups_by(scheme), &scheme.scheme().id, lang));
+            why.push_str(&segments_text(m, scheme.group_by(), &scheme.scheme().id, lang));
         }
         for e in &pay.problems {
             if !why.is_empty() {

@@ -316,3 +316,14 @@ fn explain_within_one_scheme_and_for_a_joiner() {
     assert_eq!(json["proration"]["segments"].as_array().unwrap().len(), 1);
     assert!(!json["text"].as_str().unwrap().contains("计入天数"));
 }
+
+#[test]
+fn explain_json_is_what_the_core_gives_every_binding() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    for (lang, tag) in [(kaohe::Lang::Zh, "zh"), (kaohe::Lang::En, "en")] {
+        let o = kaohe(&["explain", SALES, TRANSFER, "--segment-scheme", SERVICE, "-e", "T01", "--json", "--lang", tag]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let core = kaohe::explain_json(&read(SALES), &read(TRANSFER), "T01", lang, &[read(SERVICE)]).unwrap();
+        assert_eq!(out(&o), format!("{core}\n"));
+    }
+}
