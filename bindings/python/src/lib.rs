@@ -251,9 +251,35 @@ impl PyScheme {
     /// Explains a score card in words (`lang` is `"zh"` or `"en"`).
     #[pyo3(signature = (card, lang = "zh"))]
     fn explain(&self, py: Python<'_>, card: &Bound<'_, PyScoreCard>, lang: &str) -> PyResult<String> {
-        let lang = Lang::parse(lang)
-            .ok_or_else(|| PyValueError::new_err(format!("unknown language {lang:?}: use \"zh\" or \"en\"")))?;
+        let lang = parse_lang(lang)?;
         guard(py, || Ok(self.inner.explain(&card.get().card, lang)))
+    }
+
+    /// Explains the employee `employee_id` of a batch in words, as `kaohe explain`
+    /// prints it: a prorated employee's records (segments) each scored under the scheme
+    /// they name (this one or one of `segment_schemes`), combined by days worked, with
+    /// the segments and their sum shown. Raises `InputError` (`unknown_employee`) when
+    /// no record has the id, the error of a record that does not score, and
+    /// `SchemeError` for segment schemes that are not allowed.
+    #[pyo3(signature = (employee_id, employees, *, lang = "zh", segment_schemes = None))]
+    fn explain_employee<'py>(
+        &self,
+        py: Python<'py>,
+        employee_id: &str,
+        employees: &Bound<'py, PyAny>,
+        lang: &str,
+        segment_schemes: Option<Vec<PyRef<'py, PyScheme>>>,
+    ) -> PyResult<String> {
+        let lang = parse_lang(lang)?;
+        guard(py, || {
+            let others: Vec<kaohe::Scheme> =
+                segment_schemes.unwrap_or_default().iter().map(|s| s.inner.clone()).collect();
+            let entries = read_entries(py, employees)?;
+            let scheme = &self.inner;
+            py.detach(move || scheme.explain_employee(&others, &entries, employee_id, lang))
+                .map(|e| e.text)
+                .map_err(|e| to_pyerr(py, &e.error))
+        })
     }
 
     /// Scores a pandas or polars DataFrame (or a pyarrow Table), one row per employee.
@@ -348,6 +374,35 @@ fn calibrate_json(
     })
 }
 
+/// Explains the employee `employee_id` of a JSON employees document and returns
+/// exactly the text `kaohe explain --json` prints, without its final newline: the card
+/// (combined by days worked when the scheme prorates), the proration, and the text.
+/// `segment_schemes_json` are the JSON texts of the other schemes segments may be
+/// scored with, as for `calibrate_json`. Raises `InputError` (`unknown_employee`) when
+/// no record has the id.
+#[pyfunction]
+#[pyo3(signature = (scheme_json, employees_json, employee_id, lang = "zh", segment_schemes_json = None))]
+fn explain_json(
+    py: Python<'_>,
+    scheme_json: String,
+    employees_json: String,
+    employee_id: String,
+    lang: &str,
+    segment_schemes_json: Option<Vec<String>>,
+) -> PyResult<String> {
+    let lang = parse_lang(lang)?;
+    let others = segment_schemes_json.unwrap_or_default();
+    guard(py, || {
+        py.detach(|| kaohe::explain_json(&scheme_json, &employees_json, &employee_id, lang, &others))
+            .map_err(|e| core_to_pyerr(py, &e))
+    })
+}
+
+/// A language tag read, or a `ValueError`.
+fn parse_lang(tag: &str) -> PyResult<Lang> {
+    Lang::parse(tag).ok_or_else(|| PyValueError::new_err(format!("unknown language {tag:?}: use \"zh\" or \"en\"")))
+}
+
 /// Scores a JSON employees document (array or JSON Lines) with a JSON scheme and
 /// returns exactly the text `kaohe score --format json` prints, without its final
 /// newline. Raises `SchemeError` when the scheme does not load and `InputError` when
@@ -424,6 +479,7 @@ fn _kaohe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEmployeeError>()?;
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_json, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_json, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_core_timings, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_analyze_json, m)?)?;

@@ -138,3 +138,81 @@ def test_segment_schemes_are_checked() -> None:
         sales.calibrate(people, segment_schemes=[service_text])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         sales.calibrate(people, [service])  # type: ignore[misc]
+
+
+# The segments line of T01's explanation, as `kaohe explain` prints it (cli/tests/calibrate.rs).
+SEGMENTS_ZH = (
+    "  分段：客服部（客服部上半年考核） 90 天 88.00 分 + 销售部（销售部上半年考核） 91 天 95.00 分，"
+    "按天数加权 = 91.52 分（16565 / 181）\n"
+)
+SEGMENTS_EN = (
+    "  Segments: 客服部 (Customer service, H1) 90 days 88.00 + 销售部 (Sales, H1) 91 days 95.00, "
+    "weighted by days = 91.52 (16565 / 181)\n"
+)
+
+
+def test_a_transfer_is_explained_segment_by_segment() -> None:
+    sales_text, service_text, people_text = _transfer()
+    sales, service = kaohe.Scheme.from_json(sales_text), kaohe.Scheme.from_json(service_text)
+    people = json.loads(people_text)
+    zh = sales.explain_employee("T01", people, segment_schemes=[service])
+    assert zh.startswith("T01 · 销售部上半年考核：总分 91.52，等级 A（绩效系数 1.2）\n" + SEGMENTS_ZH), zh
+    assert "第 1 段：客服部（客服部上半年考核），2026-01-01 至 2026-03-31，90 天\n" in zh
+    assert "    客户满意度 4.4，目标 5，达成 88%，得 52.80 分（权重 60）\n" in zh
+    assert "第 2 段：销售部（销售部上半年考核），2026-04-01 至 2026-06-30，91 天\n" in zh
+    en = sales.explain_employee("T01", people, lang="en", segment_schemes=[service])
+    assert en.startswith("T01 · Sales, H1: score 91.52, grade A (coefficient 1.2)\n" + SEGMENTS_EN), en
+    assert "Segment 2: 销售部 (Sales, H1), 2026-04-01 to 2026-06-30, 91 days\n" in en
+    # One record: the scheme's own explanation of the card.
+    s01 = next(p for p in people if p["id"] == "S01")
+    assert sales.explain_employee("S01", people, segment_schemes=[service]) == sales.score(s01).explain()
+
+
+def test_explain_json_is_the_text_kaohe_explain_json_prints() -> None:
+    sales_text, service_text, people_text = _transfer()
+    text = kaohe.explain_json(sales_text, people_text, "T01", "en", [service_text])
+    assert text.startswith('{\n  "card": {'), text
+    out = json.loads(text)
+    assert (out["card"]["score"], out["card"]["grade"]) == ("91.52", "A")
+    p = out["proration"]
+    assert (p["cycle_days"], p["days"], p["weighted_sum"], p["score"]) == (181, 181, "16565.00", "91.52")
+    assert [(s["days"], s["score"], s["scheme"]["id"]) for s in p["segments"]] == [
+        (90, "88.00", "service-2026h1"),
+        (91, "95.00", "sales-2026h1"),
+    ]
+    assert p["segments"][0]["attributes"]["department"] == "客服部"
+    assert p["segments"][0]["card"]["indicators"][0]["points"] == "52.80"
+    sales, service = kaohe.Scheme.from_json(sales_text), kaohe.Scheme.from_json(service_text)
+    people = json.loads(people_text)
+    assert out["text"] == sales.explain_employee("T01", people, lang="en", segment_schemes=[service])
+    assert SEGMENTS_EN in out["text"]
+    assert SEGMENTS_ZH in json.loads(kaohe.explain_json(sales_text, people_text, "T01", "zh", [service_text]))["text"]
+
+
+def test_explaining_an_employee_fails_with_code_and_place() -> None:
+    sales_text, service_text, people_text = _transfer()
+    sales, service = kaohe.Scheme.from_json(sales_text), kaohe.Scheme.from_json(service_text)
+    people = json.loads(people_text)
+    with pytest.raises(kaohe.InputError) as info:
+        sales.explain_employee("nobody", people, segment_schemes=[service])
+    assert (info.value.code, info.value.path) == ("unknown_employee", "id")
+    assert "'nobody'" in info.value.message
+    with pytest.raises(kaohe.InputError) as info:
+        kaohe.explain_json(sales_text, people_text, "nobody", "zh", [service_text])
+    assert info.value.code == "unknown_employee"
+    # The service scheme not given: T01's first segment names a scheme that is not there.
+    with pytest.raises(kaohe.InputError) as info:
+        sales.explain_employee("T01", people)
+    assert (info.value.code, info.value.path) == ("invalid_input", "attributes.scheme")
+    assert "'service-2026h1'" in info.value.message
+    with pytest.raises(kaohe.InputError) as info:
+        kaohe.explain_json(sales_text, people_text, "T01")
+    assert (info.value.code, info.value.path) == ("invalid_input", "attributes.scheme")
+    # Segment schemes for a scheme that does not prorate; an unknown language.
+    with pytest.raises(kaohe.SchemeError) as info:
+        service.explain_employee("T01", people, segment_schemes=[sales])
+    assert (info.value.code, info.value.path) == ("invalid_scheme", "population.proration")
+    with pytest.raises(ValueError):
+        sales.explain_employee("T01", people, lang="fr", segment_schemes=[service])
+    with pytest.raises(TypeError):
+        sales.explain_employee("T01", people, "en")  # type: ignore[misc]

@@ -14,7 +14,8 @@ once and scores employees with exact decimal arithmetic::
 ``scheme.score_many(records)`` scores a batch in parallel, ``scheme.score_frame(df)`` a
 pandas or polars DataFrame. ``scheme.calibrate(records)`` ranks the population and applies
 its forced distribution, roll-up and pay; ``calibration_rows(result)`` flattens the result
-for ``pandas.DataFrame``. ``kaohe.analyze``, ``kaohe.whatif``, ``kaohe.trend`` and
+for ``pandas.DataFrame``. ``scheme.explain_employee(id, records)`` explains one employee,
+the segments of a mid-cycle transfer combined by days worked. ``kaohe.analyze``, ``kaohe.whatif``, ``kaohe.trend`` and
 ``kaohe.report_html`` give analytics, what-if and trend results as DataFrames, and the
 HTML report. Failures raise ``KaoheError`` subclasses carrying the core's error ``code``.
 """
@@ -31,6 +32,7 @@ from ._kaohe import (
     ScoreCard,
     __version__,
     calibrate_json,
+    explain_json,
     score_json,
 )
 from ._population import calibration_rows
@@ -54,6 +56,7 @@ __all__ = [
     "analyze",
     "calibrate_json",
     "calibration_rows",
+    "explain_json",
     "report_html",
     "score_json",
     "trend",

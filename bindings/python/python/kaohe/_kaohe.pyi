@@ -17,6 +17,7 @@ __all__ = [
     "EmployeeError",
     "score_json",
     "calibrate_json",
+    "explain_json",
     "_panic_for_test",
     "_core_timings",
     "_analyze_json",
@@ -64,6 +65,14 @@ class Scheme:
         self, employees: Iterable[Mapping[str, Any]], *, segment_schemes: Optional[Sequence[Scheme]] = None
     ) -> Dict[str, Any]: ...
     def explain(self, card: ScoreCard, lang: str = "zh") -> str: ...
+    def explain_employee(
+        self,
+        employee_id: str,
+        employees: Iterable[Mapping[str, Any]],
+        *,
+        lang: str = "zh",
+        segment_schemes: Optional[Sequence[Scheme]] = None,
+    ) -> str: ...
     def score_frame(self, df: _Frame) -> _Frame: ...
     def _score_table(
         self, headers: List[str], columns: List[Union[str, List[str]]], n_rows: int
@@ -169,6 +178,13 @@ class EmployeeError:
 
 def score_json(scheme_json: str, employees_json: str) -> str: ...
 def calibrate_json(scheme_json: str, employees_json: str, segment_schemes_json: Optional[Sequence[str]] = None) -> str: ...
+def explain_json(
+    scheme_json: str,
+    employees_json: str,
+    employee_id: str,
+    lang: str = "zh",
+    segment_schemes_json: Optional[Sequence[str]] = None,
+) -> str: ...
 def _panic_for_test(message: str) -> None: ...
 def _core_timings(scheme: Scheme, employees_json: str) -> Dict[str, float]: ...
 def _analyze_json(
