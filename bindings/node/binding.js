@@ -590,4 +590,5 @@ module.exports = nativeBinding
 module.exports.Scheme = nativeBinding.Scheme
 module.exports.calibrateJson = nativeBinding.calibrateJson
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.explainJson = nativeBinding.explainJson
 module.exports.scoreJson = nativeBinding.scoreJson

@@ -90,7 +90,7 @@ export declare class KaoheError extends Error {
   readonly column: number | undefined
   /** Every problem: for a scheme error the full list found at load, else this one error. */
   readonly errors: ErrorDetail[]
-  /** The employee that failed, for errors thrown by `score` and `explain`. */
+  /** The employee that failed, for errors thrown by `score`, `explain` and `explainEmployee`. */
   readonly employeeId: string | undefined
 }
 
@@ -257,6 +257,17 @@ export interface CalibrateOptions {
    * The other schemes a prorated employee's segments may be scored with: a record names
    * one in its attribute `scheme` (the scheme's `id`, or `id@version`), as with
    * `kaohe calibrate --segment-scheme`. The calling scheme must prorate.
+   */
+  segmentSchemes?: readonly Scheme[]
+}
+
+/** Options of `Scheme.explainEmployee`. */
+export interface ExplainOptions {
+  /** The language of the text: `'zh'` (the default) or `'en'`. */
+  lang?: 'zh' | 'en' | (string & {})
+  /**
+   * The other schemes the employee's segments may be scored with, as for
+   * `Scheme.calibrate` (`kaohe explain --segment-scheme`). The calling scheme must prorate.
    */
   segmentSchemes?: readonly Scheme[]
 }

@@ -90,7 +90,7 @@ export declare class KaoheError extends Error {
   readonly column: number | undefined
   /** Every problem: for a scheme error the full list found at load, else this one error. */
   readonly errors: ErrorDetail[]
-  /** The employee that failed, for errors thrown by `score` and `explain`. */
+  /** The employee that failed, for errors thrown by `score`, `explain` and `explainEmployee`. */
   readonly employeeId: string | undefined
 }
 
@@ -257,6 +257,17 @@ export interface CalibrateOptions {
    * The other schemes a prorated employee's segments may be scored with: a record names
    * one in its attribute `scheme` (the scheme's `id`, or `id@version`), as with
    * `kaohe calibrate --segment-scheme`. The calling scheme must prorate.
+   */
+  segmentSchemes?: readonly Scheme[]
+}
+
+/** Options of `Scheme.explainEmployee`. */
+export interface ExplainOptions {
+  /** The language of the text: `'zh'` (the default) or `'en'`. */
+  lang?: 'zh' | 'en' | (string & {})
+  /**
+   * The other schemes the employee's segments may be scored with, as for
+   * `Scheme.calibrate` (`kaohe explain --segment-scheme`). The calling scheme must prorate.
    */
   segmentSchemes?: readonly Scheme[]
 }
@@ -648,6 +659,15 @@ export declare class Scheme {
    * and the grade band.
    */
   explain(employee: EmployeeInput, lang?: 'zh' | 'en' | (string & {})): string
+  /**
+   * Explains the employee `employeeId` of a batch in words, as `kaohe explain`
+   * prints it: a prorated employee's records (segments) each scored under the scheme
+   * they name (this one or one of `options.segmentSchemes`), combined by days
+   * worked, with the segments and their sum shown. Throws `InputError`
+   * (`unknown_employee`) when no record has the id, the error of a record that does
+   * not score, and `SchemeError` for segment schemes that are not allowed.
+   */
+  explainEmployee(employeeId: string, employees: readonly EmployeeInput[], options?: ExplainOptions): string
 }
 
 /**
@@ -673,6 +693,16 @@ export interface ErrorCodeInfo {
 
 /** The catalogue of error codes, in order (the same in every binding). */
 export declare function errorCodes(): Array<ErrorCodeInfo>
+
+/**
+ * Explains the employee `employeeId` of a JSON employees document and returns
+ * exactly the text `kaohe explain --json` prints (without its final newline): the
+ * card (combined by days worked when the scheme prorates), the proration, and the
+ * text. `segmentSchemesJson` are the JSON texts of the other schemes segments may be
+ * scored with, as for `calibrateJson`. Throws `InputError` (`unknown_employee`) when
+ * no record has the id.
+ */
+export declare function explainJson(schemeJson: string, employeesJson: string, employeeId: string, lang?: 'zh' | 'en' | (string & {}), segmentSchemesJson?: readonly string[]): string
 
 /**
  * The options of the native analytics calls, as index.js hands them over (it turns

@@ -116,7 +116,7 @@ for (const name of ['fromJson', 'fromYaml', 'fromFile', 'fromObject']) {
     value: wrap(native.Scheme[name].bind(native.Scheme)), writable: true, configurable: true, enumerable: false,
   })
 }
-for (const name of ['check', 'score', 'scoreMany', 'calibrate', 'explain', '__panicForTest']) {
+for (const name of ['check', 'score', 'scoreMany', 'calibrate', 'explain', 'explainEmployee', '__panicForTest']) {
   Object.defineProperty(Scheme.prototype, name, {
     value: wrap(Scheme.prototype[name]), writable: true, configurable: true, enumerable: false,
   })
@@ -183,6 +183,7 @@ module.exports = {
   reportHtml,
   scoreJson: wrap(native.scoreJson),
   calibrateJson: wrap(native.calibrateJson),
+  explainJson: wrap(native.explainJson),
   errorCodes: native.errorCodes,
   KaoheError,
   SchemeError,

@@ -13,6 +13,7 @@ export const {
   reportHtml,
   scoreJson,
   calibrateJson,
+  explainJson,
   errorCodes,
   KaoheError,
   SchemeError,

@@ -195,7 +195,7 @@ impl Scheme {
         options: Option<Unknown<'_>>,
     ) -> Result<Unknown<'env>> {
         guard(env, || {
-            let others = segment_schemes(options)?;
+            let others = segment_schemes(options_object(options)?)?;
             let records = convert::read_batch(env, employees)?;
             let population = self.inner.calibrate_segments(&others, &convert::employees(records))?;
             convert::parse(env, population.to_json_string()).map_err(|e| napi_failure(&e))
@@ -251,15 +251,34 @@ impl Scheme {
     #[napi(ts_args_type = "employee: EmployeeInput, lang?: 'zh' | 'en' | (string & {})")]
     pub fn explain(&self, env: Env, employee: Unknown<'_>, lang: Option<String>) -> Result<String> {
         guard(&env, || {
-            let lang = match lang.as_deref() {
-                None => kaohe::Lang::Zh,
-                Some(tag) => kaohe::Lang::parse(tag).ok_or_else(|| {
-                    Failure::Usage(UsageKind::Range, format!("unknown language '{tag}': use \"zh\" or \"en\""))
-                })?,
-            };
+            let lang = self::lang(lang.as_deref(), "")?;
             let e = self::employee(&env, employee)?;
             let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
             Ok(self.inner.explain(&card, lang))
+        })
+    }
+
+    /// Explains the employee `employeeId` of a batch in words, as `kaohe explain`
+    /// prints it: a prorated employee's records (segments) each scored under the scheme
+    /// they name (this one or one of `options.segmentSchemes`), combined by days
+    /// worked, with the segments and their sum shown. Throws `InputError`
+    /// (`unknown_employee`) when no record has the id, the error of a record that does
+    /// not score, and `SchemeError` for segment schemes that are not allowed.
+    #[napi(ts_args_type = "employeeId: string, employees: readonly EmployeeInput[], options?: ExplainOptions")]
+    pub fn explain_employee(
+        &self,
+        env: Env,
+        employee_id: String,
+        employees: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<String> {
+        guard(&env, || {
+            let options = options_object(options)?;
+            let lang = lang(string_option(options, "lang")?.as_deref(), "options.lang")?;
+            let others = segment_schemes(options)?;
+            let records = convert::read_batch(&env, employees)?;
+            let explained = self.inner.explain_employee(&others, &convert::employees(records), &employee_id, lang)?;
+            Ok(explained.text)
         })
     }
 
@@ -281,18 +300,47 @@ impl Scheme {
     }
 }
 
-/// The schemes of `options.segmentSchemes` (`Scheme#calibrate`), none when absent.
-fn segment_schemes(options: Option<Unknown<'_>>) -> std::result::Result<Vec<kaohe::Scheme>, Failure> {
+/// A language tag read (`zh` when absent); an unknown one is a `RangeError` naming
+/// `what` (the option it came from, if any).
+fn lang(tag: Option<&str>, what: &str) -> std::result::Result<kaohe::Lang, Failure> {
+    let Some(tag) = tag else { return Ok(kaohe::Lang::Zh) };
+    kaohe::Lang::parse(tag).ok_or_else(|| {
+        let at = if what.is_empty() { String::new() } else { format!("{what}: ") };
+        Failure::Usage(UsageKind::Range, format!("{at}unknown language '{tag}': use \"zh\" or \"en\""))
+    })
+}
+
+/// The options object of a call, none when absent (`undefined` or `null`).
+fn options_object(options: Option<Unknown<'_>>) -> std::result::Result<Option<Object<'_>>, Failure> {
+    let Some(options) = options else { return Ok(None) };
+    match options.get_type().map_err(|e| napi_failure(&e))? {
+        ValueType::Undefined | ValueType::Null => Ok(None),
+        ValueType::Object => Object::from_unknown(options).map(Some).map_err(|e| napi_failure(&e)),
+        _ => Err(Failure::Usage(UsageKind::Type, "options must be an object".to_owned())),
+    }
+}
+
+/// A string option (`options.lang`), none when absent.
+fn string_option(options: Option<Object<'_>>, name: &str) -> std::result::Result<Option<String>, Failure> {
+    let Some(options) = options else { return Ok(None) };
+    let value = options
+        .get_named_property::<Option<Unknown<'_>>>(name)
+        .map_err(|e| napi_failure(&e))?
+        .filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)));
+    let Some(value) = value else { return Ok(None) };
+    let not_string = || Failure::Usage(UsageKind::Type, format!("options.{name} must be a string"));
+    if value.get_type().map_err(|e| napi_failure(&e))? != ValueType::String {
+        return Err(not_string());
+    }
+    String::from_unknown(value).map(Some).map_err(|_| not_string())
+}
+
+/// The schemes of `options.segmentSchemes` (`Scheme#calibrate`, `Scheme#explainEmployee`),
+/// none when absent.
+fn segment_schemes(options: Option<Object<'_>>) -> std::result::Result<Vec<kaohe::Scheme>, Failure> {
     let kind = |v: &Unknown<'_>| v.get_type().map_err(|e| napi_failure(&e));
     let Some(options) = options else { return Ok(Vec::new()) };
-    match kind(&options)? {
-        ValueType::Undefined | ValueType::Null => return Ok(Vec::new()),
-        ValueType::Object => {}
-        _ => return Err(Failure::Usage(UsageKind::Type, "options must be an object".to_owned())),
-    }
-    let list = Object::from_unknown(options)
-        .and_then(|o| o.get_named_property::<Option<Unknown<'_>>>("segmentSchemes"))
-        .map_err(|e| napi_failure(&e))?;
+    let list = options.get_named_property::<Option<Unknown<'_>>>("segmentSchemes").map_err(|e| napi_failure(&e))?;
     let Some(list) = list else { return Ok(Vec::new()) };
     let not_array = || Failure::Usage(UsageKind::Type, "options.segmentSchemes must be an array of Scheme".to_owned());
     if !list.is_array().unwrap_or(false) {
@@ -377,6 +425,30 @@ pub fn calibrate_json(
 ) -> Result<String> {
     let others = segment_schemes_json.unwrap_or_default();
     guard(&env, || Ok(kaohe::calibrate_segments_json(&scheme_json, &employees_json, &others)?))
+}
+
+/// Explains the employee `employeeId` of a JSON employees document and returns
+/// exactly the text `kaohe explain --json` prints (without its final newline): the
+/// card (combined by days worked when the scheme prorates), the proration, and the
+/// text. `segmentSchemesJson` are the JSON texts of the other schemes segments may be
+/// scored with, as for `calibrateJson`. Throws `InputError` (`unknown_employee`) when
+/// no record has the id.
+#[napi(
+    ts_args_type = "schemeJson: string, employeesJson: string, employeeId: string, lang?: 'zh' | 'en' | (string & {}), segmentSchemesJson?: readonly string[]"
+)]
+pub fn explain_json(
+    env: Env,
+    scheme_json: String,
+    employees_json: String,
+    employee_id: String,
+    lang: Option<String>,
+    segment_schemes_json: Option<Vec<String>>,
+) -> Result<String> {
+    let others = segment_schemes_json.unwrap_or_default();
+    guard(&env, || {
+        let lang = self::lang(lang.as_deref(), "")?;
+        Ok(kaohe::explain_json(&scheme_json, &employees_json, &employee_id, lang, &others)?)
+    })
 }
 
 /// One entry of the error catalogue.

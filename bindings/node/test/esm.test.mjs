@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
-import kaoheDefault, { Scheme, scoreJson, calibrateJson, errorCodes, KaoheError, SchemeError, InputError } from 'kaohe'
+import kaoheDefault, { Scheme, scoreJson, calibrateJson, explainJson, errorCodes, KaoheError, SchemeError, InputError } from 'kaohe'
 import * as relative from '../index.mjs'
 
 const require = createRequire(import.meta.url)
@@ -18,6 +18,7 @@ test('ESM named imports work and are the CommonJS objects', () => {
   assert.equal(relative.Scheme, Scheme)
   assert.equal(typeof scoreJson, 'function')
   assert.equal(calibrateJson, cjs.calibrateJson)
+  assert.equal(explainJson, cjs.explainJson)
   assert.equal(errorCodes().length, 21)
 })
 

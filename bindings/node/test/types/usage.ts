@@ -112,6 +112,13 @@ const segText: string = kaohe.calibrateJson('{}', '[]', ['{}'])
 // @ts-expect-error segment schemes are Scheme objects, not texts
 scheme.calibrate([employee], { segmentSchemes: ['{}'] })
 console.log(withSegments, options, segText)
+// One employee explained, the segments of a transfer shown; or as `kaohe explain --json`.
+const explained: string = scheme.explainEmployee('T01', [employee], { lang: 'en', segmentSchemes: [scheme] })
+const explainOptions: kaohe.ExplainOptions = { lang: 'zh' }
+const explainedText: string = kaohe.explainJson('{}', '[]', 'T01', 'en', ['{}'])
+// @ts-expect-error the employees come after the id
+scheme.explainEmployee([employee], 'T01')
+console.log(explained, explainOptions, explainedText, scheme.explainEmployee('T01', [employee]))
 // Analytics and what-if: plain objects with exact decimal strings.
 const analysis: kaohe.Analysis = kaohe.analyze(scheme, [employee], {
   by: 'department',
