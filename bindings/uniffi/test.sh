@@ -80,7 +80,7 @@ LOG="$OUT/junit.log"
 set +e
 java -cp "$OUT/classes:$KOTLIN_STDLIB:$CP" \
   -Djna.library.path="$LIB_DIR" -Dkaohe.root="$ROOT" -Dkaohe.cli="$LIB_DIR/kaohe" \
-  org.junit.runner.JUnitCore kaohe.test.VectorTest kaohe.test.ApiTest kaohe.test.ErrorTest kaohe.test.PopulationTest 2>&1 | tee "$LOG"
+  org.junit.runner.JUnitCore kaohe.test.VectorTest kaohe.test.ApiTest kaohe.test.ErrorTest kaohe.test.PopulationTest kaohe.test.ExplainTest 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
 if ok=$(grep -oE '^OK \(([0-9]+) tests?\)' "$LOG" | grep -oE '[0-9]+'); then

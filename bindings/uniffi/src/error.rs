@@ -198,6 +198,17 @@ impl From<kaohe::KaoheError> for KaoheError {
     }
 }
 
+impl From<kaohe::EmployeeError> for KaoheError {
+    /// An employee's failure keeps its id; a scheme or document problem met on the way
+    /// (segment schemes not allowed) keeps its own variant.
+    fn from(e: kaohe::EmployeeError) -> Self {
+        match KaoheError::other(&e.error) {
+            KaoheError::EmployeeError { .. } => KaoheError::employee(e.id, &e.error),
+            other => other,
+        }
+    }
+}
+
 impl From<kaohe::Error> for KaoheError {
     fn from(e: kaohe::Error) -> Self {
         match e {
@@ -245,6 +256,16 @@ mod tests {
         assert_eq!(e.code(), "internal_error");
         assert!(matches!(e, KaoheError::UnexpectedError { .. }));
         assert!(e.message().contains("boom"));
+    }
+
+    #[test]
+    fn an_employee_error_keeps_its_id_unless_it_is_about_the_scheme() {
+        let unknown = kaohe::KaoheError::new(ErrorCode::UnknownEmployee, "x").at("id");
+        let e = KaoheError::from(kaohe::EmployeeError { id: Some("T9".into()), error: unknown });
+        assert!(matches!(e, KaoheError::EmployeeError { id: Some(ref id), .. } if id == "T9"), "{e:?}");
+        let scheme = kaohe::KaoheError::new(ErrorCode::InvalidScheme, "x").at("population.proration");
+        let e = KaoheError::from(kaohe::EmployeeError { id: None, error: scheme });
+        assert!(matches!(e, KaoheError::SchemeError { .. }), "{e:?}");
     }
 
     #[test]

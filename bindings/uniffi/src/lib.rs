@@ -5,8 +5,11 @@
 //!
 //! - [`Scheme`]: `Scheme.fromJson(text)` / `fromYaml`, `check()`, `score(employee)`,
 //!   `scoreEmployeeJson(json)`, `scoreMany(employees)`, `scoreManyJson(json)`,
-//!   `scoreRows(headers, rows)`, `scoreToJson(json)`, `explain(card, lang)`;
+//!   `scoreRows(headers, rows)`, `scoreToJson(json)`, `explain(card, lang)`,
+//!   `explainEmployee(id, json, lang, segmentSchemes)` and `explainEmployeeToJson(…)`: one
+//!   employee explained as `kaohe explain` does, a transfer's segments shown;
 //! - [`score_json`]: exactly the text `kaohe score --format json` prints;
+//! - [`explain_json`]: exactly the text `kaohe explain --json` prints;
 //! - [`calibrate_json`] and `Scheme.calibrateToJson(json, segmentSchemes)`: population
 //!   results (ranks, raw and calibrated grades, pay) as the JSON `kaohe calibrate --format
 //!   json` prints, the segments of a transfer scored under the schemes they name;
@@ -158,6 +161,37 @@ impl Scheme {
         })
     }
 
+    /// Explains the employee `employee_id` of an employees document in words, as
+    /// `kaohe explain` prints it: a prorated employee's records (segments) each scored
+    /// under the scheme they name (this one or one of `segment_schemes`, none by
+    /// default), combined by days worked, with the segments and their sum shown. Throws
+    /// an employee error (`unknown_employee` at `id`) when no record has the id, the
+    /// error of a record that does not score, and a scheme error for segment schemes
+    /// that are not allowed.
+    #[uniffi::method(default(segment_schemes = []))]
+    pub fn explain_employee(
+        &self,
+        employee_id: String,
+        employees_json: String,
+        lang: Lang,
+        segment_schemes: Vec<Arc<Scheme>>,
+    ) -> Result<String, KaoheError> {
+        guard(|| Ok(self.explained(&employee_id, &employees_json, lang, &segment_schemes)?.text))
+    }
+
+    /// [`Scheme::explain_employee`] as the JSON text `kaohe explain --json` prints: the
+    /// card (combined by days worked when the scheme prorates), the proration, and the text.
+    #[uniffi::method(default(segment_schemes = []))]
+    pub fn explain_employee_to_json(
+        &self,
+        employee_id: String,
+        employees_json: String,
+        lang: Lang,
+        segment_schemes: Vec<Arc<Scheme>>,
+    ) -> Result<String, KaoheError> {
+        guard(|| Ok(self.explained(&employee_id, &employees_json, lang, &segment_schemes)?.to_json_string()))
+    }
+
     /// Scores an employees document and returns the result JSON text in the contract's
     /// shape (as `kaohe score --format json` prints it), reusing this compiled scheme.
     pub fn score_to_json(&self, employees_json: String) -> Result<String, KaoheError> {
@@ -192,6 +226,21 @@ impl Scheme {
     }
 }
 
+impl Scheme {
+    /// The core's explanation of one employee of a document.
+    fn explained(
+        &self,
+        id: &str,
+        employees_json: &str,
+        lang: Lang,
+        segment_schemes: &[Arc<Scheme>],
+    ) -> Result<kaohe::EmployeeExplanation, KaoheError> {
+        let others: Vec<kaohe::Scheme> = segment_schemes.iter().map(|s| s.0.clone()).collect();
+        let entries = kaohe::parse_employees(employees_json)?;
+        Ok(self.0.explain_employee(&others, &entries, id, lang.into())?)
+    }
+}
+
 /// Scores a JSON employees document with a JSON scheme and returns exactly the text
 /// `kaohe score --format json` prints (without its final newline). The conformance
 /// entry point.
@@ -212,6 +261,32 @@ pub fn calibrate_json(
     segment_schemes_json: Vec<String>,
 ) -> Result<String, KaoheError> {
     guard(|| Ok(kaohe::calibrate_segments_json(&scheme_json, &employees_json, &segment_schemes_json)?))
+}
+
+/// Explains the employee `employee_id` of a JSON employees document and returns exactly
+/// the text `kaohe explain --json` prints (without its final newline).
+/// `segment_schemes_json` are the JSON texts of the other schemes segments may be scored
+/// with, as for [`calibrate_json`], none by default. Throws an employee error
+/// (`unknown_employee`) when no record has the id.
+#[uniffi::export(default(segment_schemes_json = []))]
+pub fn explain_json(
+    scheme_json: String,
+    employees_json: String,
+    employee_id: String,
+    lang: Lang,
+    segment_schemes_json: Vec<String>,
+) -> Result<String, KaoheError> {
+    guard(|| {
+        kaohe::explain_json(&scheme_json, &employees_json, &employee_id, lang.into(), &segment_schemes_json).map_err(
+            |e| match e {
+                // An employee's failure names the employee asked for.
+                kaohe::Error::Other(o) => {
+                    KaoheError::from(kaohe::EmployeeError { id: Some(employee_id.clone()), error: o })
+                }
+                e => KaoheError::from(e),
+            },
+        )
+    })
 }
 
 /// Reads a language tag (`zh`, `zh-CN`, `en`, `en-US`…); anything else is null.
