@@ -1,5 +1,5 @@
 //! "Where did my score come from": a score card in words, in Chinese or English; and
-//! one employee's segments combined and explained ([`prorated`]).
+//! one employee's segments combined and explained ([`CompiledScheme::explain_employee`]).
 
 mod prorated;
 
