@@ -143,7 +143,7 @@ impl Input {
     pub fn is_blank(&self) -> bool {
         match self {
             Input::Null => true,
-            Input::Text(s, _) => blank(s),
+            Input::Text(s, None) => blank(s),
             _ => false,
         }
     }

@@ -39,7 +39,8 @@ impl InputSpec {
     pub fn read(&self, raw: Option<&Input>) -> Result<Val, KaoheError> {
         let raw = match raw {
             None | Some(Input::Null) => return Ok(self.default.clone()),
-            Some(Input::Text(s, _)) if blank(s) && self.kind != InputType::Text => {
+            // Text that spells a number is not blank: no need to read it again.
+            Some(Input::Text(s, None)) if blank(s) && self.kind != InputType::Text => {
                 return Ok(self.default.clone());
             }
             Some(v) => v,
