@@ -36,7 +36,26 @@ fn invalid(name: &str, message: String) -> KaoheError {
 
 impl InputSpec {
     /// Reads the employee's value (or the default) into a checked value.
+    #[inline]
     pub fn read(&self, raw: Option<&Input>) -> Result<Val, KaoheError> {
+        // The usual case inline in the caller, its result in registers: a number
+        // within its bounds (and written without decimals for an integer input).
+        if let (InputType::Number | InputType::Integer, Some(Input::Number(d) | Input::Text(_, Some(d)))) =
+            (self.kind, raw)
+        {
+            let d = *d;
+            if (self.kind == InputType::Number || d.scale() == 0)
+                && self.min.is_none_or(|m| !crate::num::lt(d, m))
+                && self.max.is_none_or(|m| !crate::num::lt(m, d))
+            {
+                return Ok(Val::Num(d));
+            }
+        }
+        self.read_any(raw)
+    }
+
+    /// [`InputSpec::read`] of any value.
+    fn read_any(&self, raw: Option<&Input>) -> Result<Val, KaoheError> {
         let raw = match raw {
             None | Some(Input::Null) => return Ok(self.default.clone()),
             // Text that spells a number is not blank: no need to read it again.

@@ -605,11 +605,18 @@ impl Compiled {
     }
 
     /// Evaluates over the employee's slots, reusing `scratch` between calls.
+    #[inline]
     pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
         if let Body::Plan(Plan::Slot(i)) = &self.body {
-            // A bare name (most indicator values): its value, or no value.
+            // A bare name (most indicator values): its value, or no value, inline in the
+            // caller (the value stays in registers).
             return Ok(slots[*i].clone());
         }
+        self.run(engine, slots, scratch)
+    }
+
+    /// [`Compiled::eval`] of anything but a bare name.
+    fn run(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
         if self.reads.iter().any(|r| r.strict && slots[r.slot].is_none()) {
             return Ok(Val::None);
         }
