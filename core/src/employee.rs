@@ -192,53 +192,94 @@ pub(crate) fn blank(s: &str) -> bool {
 
 /// An employee's input values by name, in name order, each read once ([`Input`]).
 /// Reads from and writes to a JSON object.
+///
+/// The names are held apart from the values and shared between the records of a
+/// batch that name the same inputs (as the records of one file or table do), so each
+/// employee holds only its values, side by side, and scoring matches the scheme's
+/// inputs to them once per set of names rather than once per employee.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Values {
-    /// Sorted by name, names unique.
-    entries: Vec<(SmolStr, Input)>,
+    /// Sorted, unique.
+    names: Arc<[SmolStr]>,
+    /// One per name.
+    inputs: Vec<Input>,
 }
 
 impl Values {
     /// The value of an input, if given.
     pub fn get(&self, name: &str) -> Option<&Input> {
-        self.entries.binary_search_by(|(k, _)| (**k).cmp(name)).ok().map(|i| &self.entries[i].1)
+        self.position(name).ok().map(|i| &self.inputs[i])
     }
 
     /// Sets an input's value (read as [`Input::from_json`]).
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         let name: String = name.into();
         let input = Input::from_json(value);
-        match self.entries.binary_search_by(|(k, _)| (**k).cmp(name.as_str())) {
-            Ok(i) => self.entries[i].1 = input,
-            Err(i) => self.entries.insert(i, (SmolStr::from(name), input)),
+        match self.position(&name) {
+            Ok(i) => self.inputs[i] = input,
+            Err(i) => {
+                let mut names = self.names.to_vec();
+                names.insert(i, SmolStr::from(name));
+                self.names = names.into();
+                self.inputs.insert(i, input);
+            }
         }
     }
 
     /// Removes an input's value, returning it.
     pub fn remove(&mut self, name: &str) -> Option<Input> {
-        let i = self.entries.binary_search_by(|(k, _)| (**k).cmp(name)).ok()?;
-        Some(self.entries.remove(i).1)
+        let i = self.position(name).ok()?;
+        let mut names = self.names.to_vec();
+        names.remove(i);
+        self.names = names.into();
+        Some(self.inputs.remove(i))
     }
 
     /// The values in name order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Input)> {
-        self.entries.iter().map(|(k, v)| (&**k, v))
+        self.names.iter().map(SmolStr::as_str).zip(&self.inputs)
     }
 
     /// How many values are given.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.inputs.len()
     }
 
     /// Whether no value is given.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.inputs.is_empty()
     }
 
     /// The values as a JSON object, as they were given.
     pub fn to_json(&self) -> Map<String, Value> {
         self.iter().map(|(k, v)| (k.to_owned(), v.to_json())).collect()
     }
+
+    /// The names (sorted, possibly shared with other records) and the values beside them.
+    pub(crate) fn parts(&self) -> (&Arc<[SmolStr]>, &[Input]) {
+        (&self.names, &self.inputs)
+    }
+
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.names.binary_search_by(|k| k.as_str().cmp(name))
+    }
+}
+
+/// The names of a record, shared with the previous record read on this thread when
+/// they are the same (records of one batch nearly always name the same inputs).
+fn shared_names(names: Vec<SmolStr>) -> Arc<[SmolStr]> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<Arc<[SmolStr]>>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(shared) = last.as_ref().filter(|shared| ***shared == *names) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<[SmolStr]> = names.into();
+        *last = Some(Arc::clone(&shared));
+        shared
+    })
 }
 
 impl From<Map<String, Value>> for Values {
@@ -257,16 +298,17 @@ impl FromIterator<(String, Value)> for Values {
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             entries.dedup_by(|a, b| a.0 == b.0);
         }
-        Values { entries }
+        let (names, inputs): (Vec<SmolStr>, Vec<Input>) = entries.into_iter().unzip();
+        Values { names: shared_names(names), inputs }
     }
 }
 
 impl Serialize for Values {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.entries.len()))?;
-        for (k, v) in &self.entries {
-            map.serialize_entry(&**k, &v.to_json())?;
+        let mut map = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self.iter() {
+            map.serialize_entry(k, &v.to_json())?;
         }
         map.end()
     }

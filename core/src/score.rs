@@ -5,10 +5,13 @@
 //! excluded indicators, round each indicator's points, sum them, apply adjustments in
 //! order (a veto stops them), clamp to the score range, round, and grade.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde_json::Value;
+use smol_str::SmolStr;
 
-use crate::compile::{CompiledScheme, Effect, Leaf, Scorer};
+use crate::compile::{CompiledScheme, Effect, Inner, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
 use crate::num::{clamp, le, lt, round};
@@ -23,6 +26,46 @@ pub struct Scratch {
     slots: Vec<Val>,
     eval: EvalScratch,
     weights: Vec<(Decimal, Decimal)>,
+    layout: Layout,
+}
+
+/// Where each of a scheme's inputs sits among a record's values, for one set of
+/// value names (records of a batch share theirs: [`crate::Values`]).
+#[derive(Default)]
+struct Layout {
+    /// The scheme and the names the positions were found for, held so that neither
+    /// address can be reused by another while they are compared by address.
+    key: Option<(Arc<Inner>, Arc<[SmolStr]>)>,
+    /// Per scheme input, its position among the values.
+    positions: Vec<Option<u32>>,
+}
+
+impl std::fmt::Debug for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layout").field("positions", &self.positions).finish_non_exhaustive()
+    }
+}
+
+impl Layout {
+    /// The positions of `scheme`'s inputs among values named `names`: found by one
+    /// merge of the two sorted lists, unless these names and scheme were the last.
+    fn positions(&mut self, scheme: &Arc<Inner>, names: &Arc<[SmolStr]>) -> &[Option<u32>] {
+        let same = self.key.as_ref().is_some_and(|(s, n)| Arc::ptr_eq(s, scheme) && Arc::ptr_eq(n, names));
+        if !same {
+            self.positions.clear();
+            let mut at = 0;
+            for spec in &scheme.inputs {
+                let name = spec.name.as_str();
+                while names.get(at).is_some_and(|k| k.as_str() < name) {
+                    at += 1;
+                }
+                let found = names.get(at).is_some_and(|k| k.as_str() == name);
+                self.positions.push(if found { u32::try_from(at).ok() } else { None });
+            }
+            self.key = Some((Arc::clone(scheme), Arc::clone(names)));
+        }
+        &self.positions
+    }
 }
 
 fn runtime(path: &str, message: String) -> KaoheError {
@@ -69,11 +112,11 @@ impl CompiledScheme {
     /// Scores one employee reusing `scratch` (batch loops keep one per thread).
     pub fn score_with(&self, employee: &Employee, scratch: &mut Scratch) -> Result<ScoreCard, KaoheError> {
         let s = &*self.inner;
-        let Scratch { slots, eval, weights } = scratch;
+        let Scratch { slots, eval, weights, layout } = scratch;
         slots.clear();
         slots.resize(s.n_slots, Val::None);
 
-        self.read_inputs(employee, slots)?;
+        self.read_inputs(employee, slots, layout)?;
         for d in &s.derived {
             let v = d.expr.eval(&s.engine, slots, eval).map_err(eval_err(&d.expr.path))?;
             slots[d.slot] = v;
@@ -210,25 +253,13 @@ impl CompiledScheme {
         })
     }
 
-    /// Reads the employee's values into the input slots. Both the scheme's inputs and
-    /// the employee's values are sorted by name, so one merge pass finds every value.
-    fn read_inputs(&self, employee: &Employee, slots: &mut [Val]) -> Result<(), KaoheError> {
-        let mut values = employee.values.iter().peekable();
-        for (i, spec) in self.inner.inputs.iter().enumerate() {
-            let mut found = None;
-            while let Some((k, v)) = values.peek() {
-                // Equality first: usually the names match, and unequal lengths settle it at once.
-                if *k == spec.name.as_str() {
-                    found = Some(*v);
-                    values.next();
-                    break;
-                }
-                if *k > spec.name.as_str() {
-                    break;
-                }
-                values.next();
-            }
-            slots[i] = spec.read(found)?;
+    /// Reads the employee's values into the input slots, each found at the position
+    /// [`Layout`] keeps for the values' names.
+    fn read_inputs(&self, employee: &Employee, slots: &mut [Val], layout: &mut Layout) -> Result<(), KaoheError> {
+        let (names, values) = employee.values.parts();
+        let positions = layout.positions(&self.inner, names);
+        for ((slot, spec), at) in slots.iter_mut().zip(&self.inner.inputs).zip(positions) {
+            *slot = spec.read(at.and_then(|i| values.get(i as usize)))?;
         }
         Ok(())
     }
@@ -510,5 +541,50 @@ impl crate::compile::Inner {
             )
         }
         find(&self.scheme.indicators, &leaf.id).and_then(|n| n.value.as_ref()).map_or("", |f| f.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheme(id: &str, extra: &str) -> CompiledScheme {
+        let text = format!(
+            r#"{{"id": "{id}", "version": "1", "name": "s",
+              "inputs": {{"x": {{"type": "number"}}, "y": {{"type": "number", "default": 1}}{extra}}},
+              "indicators": [{{"id": "x", "name": "X", "weight": 60, "value": "x", "scoring": {{"type": "ratio", "target": 10}}}},
+                             {{"id": "y", "name": "Y", "weight": 40, "value": "y", "scoring": {{"type": "ratio", "target": 2}}}}]}}"#
+        );
+        CompiledScheme::from_json(&text).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn employee(values: serde_json::Value) -> Employee {
+        Employee::from_value(serde_json::json!({"id": "e", "values": values})).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// One scratch kept across schemes and records naming different inputs scores each
+    /// exactly as a fresh scratch does (the cached positions follow both: the second
+    /// scheme's extra input sorts first, so its positions differ from the first's).
+    #[test]
+    fn a_kept_scratch_follows_schemes_and_names() {
+        let schemes = [scheme("one", ""), scheme("two", r#", "a": {"type": "number", "default": 0}"#)];
+        let records = [
+            employee(serde_json::json!({"x": 5, "y": 2})),
+            employee(serde_json::json!({"x": 5, "y": 2})),
+            employee(serde_json::json!({"y": 1, "a": 3, "x": 10})),
+            employee(serde_json::json!({"x": 2})),
+            employee(serde_json::json!({"b": 1, "x": 7, "zz": 1})),
+            employee(serde_json::json!({"x": 5, "y": 2})),
+        ];
+        let mut kept = Scratch::default();
+        for (i, e) in records.iter().enumerate() {
+            for s in [&schemes[i % 2], &schemes[(i + 1) % 2]] {
+                let fresh = s.score_with(e, &mut Scratch::default()).map(|c| c.score);
+                assert_eq!(s.score_with(e, &mut kept).map(|c| c.score), fresh, "record {i}");
+            }
+        }
+        let names = records[0].values.parts().0;
+        assert!(Arc::ptr_eq(names, records[1].values.parts().0), "records read in a row share their names");
+        assert!(!Arc::ptr_eq(names, records[2].values.parts().0));
     }
 }
