@@ -9,7 +9,7 @@
 //! - [`rules`]: the scheme's `appeals` section.
 //! - [`events`]: the JSON Lines event log (`published`, `filed`, `reviewed`, `decided`, `withdrawn`).
 //! - [`lifecycle`]: [`replay`] events at a date into the state of every appeal.
-//! - [`rescore`]: an upheld appeal re-scored with corrected inputs, indicator by indicator.
+//! - [`rescore`](mod@rescore): an upheld appeal re-scored with corrected inputs, indicator by indicator.
 //! - [`calibration`]: what a re-score would change in a calibrated population (reported only).
 //! - [`record`]: the audit entries for filings, decisions and re-scores.
 
