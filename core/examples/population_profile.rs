@@ -57,6 +57,13 @@ fn main() {
     if args.get(3).map(String::as_str) == Some("warm") {
         drop(run(&scheme, outcomes.clone()));
     }
+    for _ in 0..std::env::var("REPS").ok().and_then(|r| r.parse::<usize>().ok()).unwrap_or(0) {
+        let o = outcomes.clone();
+        let t = std::time::Instant::now();
+        let p = run(&scheme, o);
+        eprintln!("rep {:?}", t.elapsed());
+        drop(p);
+    }
     let t = std::time::Instant::now();
     let p = run(&scheme, outcomes);
     let dt = t.elapsed();

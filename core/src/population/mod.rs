@@ -21,8 +21,10 @@
 //! assert_eq!(grades, ["S", "A", "A"]); // 1.2 S seats: 1 by largest remainder, so b moves down
 //! ```
 
+mod build;
 mod distribution;
 mod groups;
+mod par;
 mod pay;
 mod prorate;
 mod rank;
@@ -339,7 +341,7 @@ impl CompiledScheme {
                 }
             })
             .collect();
-        let Table { cards, days, mut segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
+        let Table { cards, days, segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
         let n = cards.len();
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
@@ -357,81 +359,47 @@ impl CompiledScheme {
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
         let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
+        let member_groups = build::Level::new(Arc::from(""), cache.get(&cards, &spec.group_by), &order);
+        let levels: Vec<build::Level> = (0..spec.group_by.len())
+            .map(|l| {
+                let by = Arc::from(spec.group_by[l].as_str());
+                build::Level::new(by, cache.get(&cards, &spec.group_by[..=l]), &order)
+            })
+            .collect();
+        drop(cache);
+        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
+        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
+        let columns = build::Columns {
+            days: &days,
+            raw: &raw,
+            grades: &grades,
+            rollup: &dept_coefficients,
+            pay: pay_rules.as_ref(),
+            pay_attributes: &pay_attributes,
+            coefficients: &coefficients,
+        };
+        let (parts, weights) = columns.parts(cards, has_pool);
+        drop((raw, grades, dept_coefficients));
+        let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
+        let sources = build::Sources {
+            parts: &parts,
+            order: &order,
+            days: &days,
+            member_groups: &member_groups,
+            levels: &levels,
+            grade_names: &grade_names,
+        };
+        let mut members = sources.members();
+        build::drop_all(parts);
+        drop((member_groups, levels));
         let mut rank_of = vec![0u32; n];
         for (pos, &i) in order.iter().enumerate() {
             rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
         }
-        let member_groups = cache.get(&cards, &spec.group_by);
-        let member_groups = Level::new(Arc::from(""), member_groups, &order);
-        let mut levels: Vec<Level> = (0..spec.group_by.len())
-            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l]), &order))
-            .collect();
-        drop(cache);
-        // What the members keep of their cards, taken out in the cards' own order
-        // (the cards and what they point to are read front to back) and laid out in
-        // rank order, so that the members are built reading everything front to back.
-        let columns = Columns { raw: &raw, grades: &grades, rollup: &dept_coefficients, rank_of: &rank_of };
-        let (parts, pay_values) = take_parts(cards, &columns, &pay_attributes);
-        // The moves of each member together, members in rank order, and a member's
-        // moves in the order made: small (rank, index) keys are sorted, not the moves.
-        let mut move_order: Vec<(u32, u32)> =
-            moves.iter().enumerate().map(|(j, (i, _))| (rank_of[*i], u32::try_from(j).unwrap_or(u32::MAX))).collect();
-        move_order.sort_unstable();
-        let mut moves: Vec<Option<Move>> = moves.into_iter().map(|(_, m)| Some(m)).collect();
-        let mut move_order = move_order.into_iter().peekable();
-        drop((raw, grades, dept_coefficients, rank_of));
-        let k = pay_attributes.len();
-        let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
-        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
-        let of = u32::try_from(n).unwrap_or(u32::MAX);
-        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
-        let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(if has_pool { n } else { 0 });
-        let mut members = Vec::with_capacity(n);
-        // In rank order, moving each member's parts out of the working vectors (no
-        // copies); ranks within groups count the members of each group met so far.
-        for (pos, (part, &i)) in parts.into_iter().zip(&order).enumerate() {
-            let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-            let grade = part.grade;
-            let member_days = days.get(i).copied().flatten();
-            let pay = pay_rules.as_ref().map(|rules| {
-                let (pay, weight) = rules.member(
-                    pay_values.get(pos * k..(pos + 1) * k).unwrap_or_default(),
-                    (part.grade_text.as_deref(), part.coefficient),
-                    grade,
-                    member_days,
-                    part.rollup_coefficient,
-                );
-                if has_pool {
-                    weights.push(weight);
-                }
-                Box::new(pay)
-            });
-            let text = || part.grade_text.as_deref().map(Arc::from);
-            let mut member_moves = Vec::new();
-            while let Some((_, j)) = move_order.next_if(|(r, _)| *r as usize == pos) {
-                member_moves.extend(moves[j as usize].take());
-            }
-            members.push(Member {
-                id: part.id,
-                group: member_groups.path(pos),
-                score: part.score,
-                rank,
-                of,
-                percentile: rank::percentile(rank, of),
-                group_ranks: levels.iter_mut().map(|l| l.next(pos)).collect(),
-                raw_grade: part.raw.map(|g| grade_names[g].clone()).or_else(text),
-                grade: grade.map(|g| grade_names[g].clone()).or_else(text),
-                coefficient: match grade {
-                    Some(g) => coefficients[g],
-                    None => part.coefficient,
-                },
-                moves: member_moves,
-                days: member_days,
-                segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
-                pay,
-                attributes: part.attributes.unwrap_or_default(),
-            });
-        }
+        build::attach(&mut members, &rank_of, moves, segments);
+        // The weights in rank order.
+        let weights: Vec<Option<Decimal>> =
+            if weights.is_empty() { weights } else { order.iter().map(|&i| weights[i]).collect() };
         let pool = pay_rules.as_ref().and_then(|rules| {
             rules.pool(&weights, &order, |pos, bonus| {
                 if let Some(p) = &mut members[pos].pay {
@@ -493,100 +461,6 @@ struct Table {
     raw: Vec<Option<usize>>,
     /// The same, calibrated.
     grades: Vec<Option<usize>>,
-}
-
-/// What a member keeps of its card, with its grades and its group's roll-up
-/// coefficient beside.
-#[derive(Default)]
-struct Part {
-    id: String,
-    attributes: Option<Arc<Map<String, Value>>>,
-    score: Decimal,
-    coefficient: Option<Decimal>,
-    /// The card's grade when it names no band of the scheme (else the band's name is shared).
-    grade_text: Option<String>,
-    raw: Option<usize>,
-    grade: Option<usize>,
-    /// The roll-up's coefficient for the member's group, when the roll-up has one.
-    rollup_coefficient: Option<Option<Decimal>>,
-}
-
-/// Columns indexed like the cards, read while the cards are taken apart.
-struct Columns<'a> {
-    raw: &'a [Option<usize>],
-    grades: &'a [Option<usize>],
-    /// Empty without a roll-up coefficient.
-    rollup: &'a [Option<Decimal>],
-    rank_of: &'a [u32],
-}
-
-/// Takes apart the cards, front to back, into what the members keep, placed in rank
-/// order; and the `pay_attributes` of every member read as decimals, side by side
-/// in rank order. The rest of each card is dropped here.
-fn take_parts(cards: Vec<ScoreCard>, c: &Columns<'_>, pay_attributes: &[&str]) -> (Vec<Part>, Vec<Option<Decimal>>) {
-    let k = pay_attributes.len();
-    let mut values = vec![None; cards.len() * k];
-    let mut parts: Vec<Part> = Vec::with_capacity(cards.len());
-    parts.resize_with(cards.len(), Part::default);
-    for (i, card) in cards.into_iter().enumerate() {
-        let pos = c.rank_of[i] as usize;
-        for (slot, a) in values[pos * k..(pos + 1) * k].iter_mut().zip(pay_attributes) {
-            *slot = attr_decimal(&card.attributes, a);
-        }
-        let raw = c.raw[i];
-        parts[pos] = Part {
-            id: card.id,
-            attributes: Some(card.attributes),
-            score: card.score,
-            coefficient: card.coefficient,
-            grade_text: if raw.is_some() { None } else { card.grade },
-            raw,
-            grade: c.grades[i],
-            rollup_coefficient: c.rollup.get(i).copied(),
-        };
-    }
-    (parts, values)
-}
-
-/// One level of `population.group_by` while the members are listed in rank order.
-struct Level {
-    by: Arc<str>,
-    groups: Arc<groups::Groups>,
-    /// Each member's group, in rank order.
-    keys: Vec<u32>,
-    size: Vec<u32>,
-    seen: Vec<u32>,
-}
-
-impl Level {
-    fn new(by: Arc<str>, groups: Arc<groups::Groups>, order: &[usize]) -> Level {
-        let mut size = vec![0u32; groups.paths.len()];
-        for &k in &groups.keys {
-            size[k as usize] += 1;
-        }
-        let seen = vec![0u32; size.len()];
-        let keys = order.iter().map(|&i| groups.keys[i]).collect();
-        Level { by, groups, keys, size, seen }
-    }
-
-    /// The group path of the member at `pos`.
-    fn path(&self, pos: usize) -> GroupPath {
-        self.groups.paths[self.keys[pos] as usize].clone()
-    }
-
-    /// The rank of the member at `pos` (the members are met in rank order), the
-    /// next of its group.
-    fn next(&mut self, pos: usize) -> GroupRank {
-        let k = self.keys[pos] as usize;
-        self.seen[k] += 1;
-        GroupRank {
-            by: self.by.clone(),
-            group: self.groups.paths[k].clone(),
-            rank: self.seen[k],
-            of: self.size[k],
-            percentile: rank::percentile(self.seen[k], self.size[k]),
-        }
-    }
 }
 
 /// Scores a JSON employees document with a JSON scheme, applies the population rules,
