@@ -13,16 +13,16 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use super::groups::{GroupPath, Groups};
+use super::groups::Groups;
 use super::pay::PayRules;
-use super::{GroupRank, Member, Move, Pay, Segment, attr_decimal, par, rank};
+use super::{GroupRank, Member, Move, Pay, RankGroup, Segment, attr_decimal, par};
 use crate::result::ScoreCard;
 
 /// One level of `population.group_by`, with every member's group and rank in it,
 /// in rank order.
 pub(super) struct Level {
-    by: Arc<str>,
-    groups: Arc<Groups>,
+    /// Each group, shared by its members' ranks.
+    groups: Vec<Arc<RankGroup>>,
     /// Each member's group, in rank order.
     keys: Vec<u32>,
     /// Each member's rank in its group, in rank order.
@@ -32,8 +32,9 @@ pub(super) struct Level {
 }
 
 impl Level {
-    /// The level named `by` whose grouping is `groups`, the members ranked by `order`.
-    pub(super) fn new(by: Arc<str>, groups: Arc<Groups>, order: &[usize]) -> Level {
+    /// The level of the attribute `by`, whose grouping is `groups`, the members ranked
+    /// by `order`.
+    pub(super) fn new(by: &str, groups: &Groups, order: &[usize]) -> Level {
         let mut size = vec![0u32; groups.paths.len()];
         for &k in &groups.keys {
             size[k as usize] += 1;
@@ -48,25 +49,14 @@ impl Level {
                 seen[k as usize]
             })
             .collect();
-        Level { by, groups, keys, ranks, size }
-    }
-
-    /// The group path of the member at `pos`.
-    pub(super) fn path(&self, pos: usize) -> GroupPath {
-        self.groups.paths[self.keys[pos] as usize].clone()
+        let groups = groups.paths.iter().map(|p| Arc::new(RankGroup { by: by.to_owned(), path: p.clone() })).collect();
+        Level { groups, keys, ranks, size }
     }
 
     /// The rank of the member at `pos` in its group.
     fn rank(&self, pos: usize) -> GroupRank {
         let k = self.keys[pos] as usize;
-        let (rank, of) = (self.ranks[pos], self.size[k]);
-        GroupRank {
-            by: self.by.clone(),
-            group: self.groups.paths[k].clone(),
-            rank,
-            of,
-            percentile: rank::percentile(rank, of),
-        }
+        GroupRank { group: self.groups[k].clone(), rank: self.ranks[pos], of: self.size[k] }
     }
 }
 
@@ -86,76 +76,162 @@ pub(super) struct Columns<'a> {
     pub coefficients: &'a [Option<Decimal>],
 }
 
-/// What a member keeps of its card, beside its grades and its pay, in the cards'
-/// order: one or two cache lines that building the member in rank order reads at
-/// random, instead of the card and every column.
+/// What a member keeps of its card, with its grades, pay and moves, in the cards'
+/// order: about two cache lines, which building the member in rank order reads at
+/// random instead of the card and every column.
 pub(super) struct Part {
     /// What the member takes over (taken once, by whichever thread builds it).
     owned: Mutex<Owned>,
     score: Decimal,
     /// The calibrated grade's coefficient, else the card's.
     coefficient: Option<Decimal>,
-    raw: Option<usize>,
-    grade: Option<usize>,
+    /// Grade indices the score gave, and after the distribution.
+    raw: Option<u32>,
+    grade: Option<u32>,
+    days: Option<u32>,
 }
 
 #[derive(Default)]
 struct Owned {
     id: String,
     attributes: Option<Arc<Map<String, Value>>>,
+    pay: Option<Box<Pay>>,
+    /// What few members have, boxed so that the others' parts stay small.
+    rare: Option<Box<Rare>>,
+}
+
+/// A part's rarely present values.
+#[derive(Default)]
+struct Rare {
     /// The card's grade when it names no band of the scheme (else the band's name is shared).
     text: Option<Arc<str>>,
-    pay: Option<Box<Pay>>,
+    moves: Vec<Move>,
+    segments: Vec<Segment>,
+}
+
+/// What calibrating added that the members take over: the moves (the card's index
+/// and the move, in the order made) and the segments (indexed like the cards; empty
+/// when not prorated).
+pub(super) struct Extras {
+    pub moves: Vec<(usize, Move)>,
+    pub segments: Vec<Vec<Segment>>,
 }
 
 impl Columns<'_> {
-    /// Takes card `i` apart, computing its pay: its part, and its weight in the pool.
-    fn part(&self, i: usize, card: ScoreCard) -> (Part, Option<Decimal>) {
-        let (raw, grade) = (self.raw[i], self.grades[i]);
-        let text = if raw.is_some() { None } else { card.grade };
-        let mut weight = None;
-        let pay = self.pay.map(|rules| {
-            let values: SmallVec<[Option<Decimal>; 4]> =
-                self.pay_attributes.iter().map(|a| attr_decimal(&card.attributes, a)).collect();
-            let (pay, w) = rules.member(
-                &values,
-                (text.as_deref(), card.coefficient),
-                grade,
-                self.days.get(i).copied().flatten(),
-                self.rollup.get(i).copied(),
-            );
-            weight = w;
-            Box::new(pay)
-        });
-        let owned = Owned { id: card.id, attributes: Some(card.attributes), text: text.as_deref().map(Arc::from), pay };
+    /// The pay of card `i`, boxed, and its weight in the pool.
+    fn pay(&self, rules: &PayRules<'_>, i: usize, card: &ScoreCard) -> (Box<Pay>, Option<Decimal>) {
+        let values: SmallVec<[Option<Decimal>; 4]> =
+            self.pay_attributes.iter().map(|a| attr_decimal(&card.attributes, a)).collect();
+        let text = if self.raw[i].is_some() { None } else { card.grade.as_deref() };
+        let (pay, weight) = rules.member(
+            &values,
+            (text, card.coefficient),
+            self.grades[i],
+            self.days.get(i).copied().flatten(),
+            self.rollup.get(i).copied(),
+        );
+        (Box::new(pay), weight)
+    }
+
+    /// Drops what no member keeps of card `i` (its lines, and its grade when a band
+    /// of the scheme names it).
+    fn strip(&self, i: usize, card: &mut ScoreCard) {
+        drop(std::mem::take(&mut card.indicators));
+        drop(std::mem::take(&mut card.adjustments));
+        if self.raw[i].is_some() {
+            card.grade = None;
+        }
+    }
+
+    /// Card `i` made into its part, with its pay, moves and segments.
+    fn part(&self, i: usize, card: ScoreCard, pay: Option<Box<Pay>>, moves: Vec<Move>, segments: Vec<Segment>) -> Part {
+        let grade = self.grades[i];
         let coefficient = match grade {
             Some(g) => self.coefficients[g],
             None => card.coefficient,
         };
-        (Part { owned: Mutex::new(owned), score: card.score, coefficient, raw, grade }, weight)
+        let text = card.grade.as_deref().map(Arc::from);
+        let rare = if text.is_some() || !moves.is_empty() || !segments.is_empty() {
+            Some(Box::new(Rare { text, moves, segments }))
+        } else {
+            None
+        };
+        let owned = Owned { id: card.id, attributes: Some(card.attributes), pay, rare };
+        let index = |g: Option<usize>| g.and_then(|g| u32::try_from(g).ok());
+        Part {
+            owned: Mutex::new(owned),
+            score: card.score,
+            coefficient,
+            raw: index(self.raw[i]),
+            grade: index(grade),
+            days: self.days.get(i).copied().flatten(),
+        }
     }
 
-    /// Takes every card apart, in the cards' order (on every core with `parallel`;
-    /// the rest of each card is dropped there): the parts, and the weights in the
-    /// pool (empty without a pool).
-    pub(super) fn parts(&self, cards: Vec<ScoreCard>, weights: bool) -> (Vec<Part>, Vec<Option<Decimal>>) {
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            let parts = cards.into_par_iter().enumerate().map(|(i, c)| self.part(i, c));
-            if weights {
-                let (mut p, mut w) = (Vec::new(), Vec::new());
-                parts.unzip_into_vecs(&mut p, &mut w);
-                (p, w)
-            } else {
-                (parts.map(|p| p.0).collect(), Vec::new())
+    /// Takes every card apart: the parts, in the cards' order, and the weights in the
+    /// pool (in the cards' order; empty without a pool).
+    ///
+    /// First, in parallel with `parallel`, each card's pay is computed and what no
+    /// member keeps is dropped; then, in one pass in order, the cards are made into
+    /// their parts in place: the parts take over the cards' allocation, so that no
+    /// fresh memory is needed for them.
+    pub(super) fn parts(
+        &self,
+        mut cards: Vec<ScoreCard>,
+        extras: Extras,
+        weights: bool,
+    ) -> (Vec<Part>, Vec<Option<Decimal>>) {
+        let (pays, weights) = match self.pay {
+            Some(rules) => {
+                let prepare = |(i, card): (usize, &mut ScoreCard)| {
+                    let out = self.pay(rules, i, card);
+                    self.strip(i, card);
+                    out
+                };
+                let (mut pays, mut w): (Vec<Box<Pay>>, Vec<Option<Decimal>>) = (Vec::new(), Vec::new());
+                #[cfg(feature = "parallel")]
+                {
+                    use rayon::prelude::*;
+                    cards.par_iter_mut().enumerate().map(prepare).unzip_into_vecs(&mut pays, &mut w);
+                }
+                #[cfg(not(feature = "parallel"))]
+                {
+                    (pays, w) = cards.iter_mut().enumerate().map(prepare).unzip();
+                }
+                (pays, if weights { w } else { Vec::new() })
             }
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            let parts = cards.into_iter().enumerate().map(|(i, c)| self.part(i, c));
-            if weights { parts.unzip() } else { (parts.map(|p| p.0).collect(), Vec::new()) }
-        }
+            None => {
+                let prepare = |(i, card): (usize, &mut ScoreCard)| self.strip(i, card);
+                #[cfg(feature = "parallel")]
+                {
+                    use rayon::prelude::*;
+                    cards.par_iter_mut().enumerate().for_each(prepare);
+                }
+                #[cfg(not(feature = "parallel"))]
+                cards.iter_mut().enumerate().for_each(prepare);
+                (Vec::new(), Vec::new())
+            }
+        };
+        // Each card's moves together, in the order made: small (card, index) keys are
+        // sorted, not the moves.
+        let mut by_card: Vec<(usize, usize)> = extras.moves.iter().enumerate().map(|(j, (i, _))| (*i, j)).collect();
+        by_card.sort_unstable();
+        let mut moves: Vec<Option<Move>> = extras.moves.into_iter().map(|(_, m)| Some(m)).collect();
+        let mut by_card = by_card.into_iter().peekable();
+        let mut pays = pays.into_iter();
+        let mut segments = extras.segments.into_iter();
+        let parts = cards
+            .into_iter()
+            .enumerate()
+            .map(|(i, card)| {
+                let mut own = Vec::new();
+                while let Some((_, j)) = by_card.next_if(|(c, _)| *c == i) {
+                    own.extend(moves.get_mut(j).and_then(Option::take));
+                }
+                self.part(i, card, pays.next(), own, segments.next().unwrap_or_default())
+            })
+            .collect();
+        (parts, weights)
     }
 }
 
@@ -165,10 +241,7 @@ pub(super) struct Sources<'a> {
     pub parts: &'a [Part],
     /// Card indices, best rank first.
     pub order: &'a [usize],
-    /// Days counted, indexed like the cards, when prorated (else empty).
-    pub days: &'a [Option<u32>],
-    /// The group of the whole `group_by` path, and each of its levels.
-    pub member_groups: &'a Level,
+    /// Each level of `group_by`.
     pub levels: &'a [Level],
     /// The scheme's grade names.
     pub grade_names: &'a [Arc<str>],
@@ -177,26 +250,23 @@ pub(super) struct Sources<'a> {
 impl Sources<'_> {
     /// The member at `pos` in rank order.
     fn member(&self, pos: usize) -> Member {
-        let i = self.order[pos];
-        let part = &self.parts[i];
+        let part = &self.parts[self.order[pos]];
         let owned = std::mem::take(&mut *part.owned.lock().unwrap_or_else(PoisonError::into_inner));
+        let rare = owned.rare.map(|r| *r).unwrap_or_default();
         let of = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
-        let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-        let name = |g: Option<usize>| g.map(|g| self.grade_names[g].clone()).or_else(|| owned.text.clone());
+        let name = |g: Option<u32>| g.map(|g| self.grade_names[g as usize].clone()).or_else(|| rare.text.clone());
         Member {
-            group: self.member_groups.path(pos),
+            id: owned.id,
             score: part.score,
-            rank,
+            rank: u32::try_from(pos + 1).unwrap_or(u32::MAX),
             of,
-            percentile: rank::percentile(rank, of),
             group_ranks: self.levels.iter().map(|l| l.rank(pos)).collect(),
             raw_grade: name(part.raw),
             grade: name(part.grade),
             coefficient: part.coefficient,
-            moves: Vec::new(),
-            days: self.days.get(i).copied().flatten(),
-            segments: Vec::new(),
-            id: owned.id,
+            moves: rare.moves,
+            days: part.days,
+            segments: rare.segments,
             pay: owned.pay,
             attributes: owned.attributes.unwrap_or_default(),
         }
@@ -205,27 +275,6 @@ impl Sources<'_> {
     /// Every member, in rank order.
     pub(super) fn members(&self) -> Vec<Member> {
         par::map_indices(self.order.len(), |pos| self.member(pos))
-    }
-}
-
-/// Hands each member its moves (`moves[j]` is the member at `order` index `.0` and
-/// the move), a member's moves in the order made, and its segments (indexed like
-/// the cards; empty when not prorated). `rank_of[i]` is the position of card `i`.
-pub(super) fn attach(members: &mut [Member], rank_of: &[u32], moves: Vec<(usize, Move)>, segments: Vec<Vec<Segment>>) {
-    // Small (position, index) keys are sorted, not the moves.
-    let mut by_rank: Vec<(u32, u32)> =
-        moves.iter().enumerate().map(|(j, (i, _))| (rank_of[*i], u32::try_from(j).unwrap_or(u32::MAX))).collect();
-    by_rank.sort_unstable();
-    let mut moves: Vec<Option<Move>> = moves.into_iter().map(|(_, m)| Some(m)).collect();
-    for (pos, j) in by_rank {
-        if let (Some(m), Some(slot)) = (members.get_mut(pos as usize), moves.get_mut(j as usize)) {
-            m.moves.extend(slot.take());
-        }
-    }
-    for (i, s) in segments.into_iter().enumerate() {
-        if let Some(m) = members.get_mut(rank_of[i] as usize) {
-            m.segments = s;
-        }
     }
 }
 

@@ -24,6 +24,7 @@
 mod build;
 mod distribution;
 mod groups;
+mod json;
 mod par;
 mod pay;
 mod prorate;
@@ -51,20 +52,33 @@ use crate::result::{EmployeeError, Outcome, SchemeRef, ScoreCard};
 
 use crate::result::{dec, opt_dec};
 
-/// A rank within one level of `population.group_by`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupRank {
+/// A group of one level of `population.group_by`, shared by its members' [`GroupRank`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankGroup {
     /// The attribute of this level.
-    pub by: Arc<str>,
+    pub by: String,
     /// The group's path down to this level (values of the attributes, outermost first).
-    pub group: GroupPath,
+    pub path: GroupPath,
+}
+
+/// A rank within one level of `population.group_by`. Serialized as `{by, group, rank,
+/// of, percentile}` (`group` being the group's path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRank {
+    /// The level's attribute and the group's path (one value shared by the group's
+    /// members, so that a million members hold a pointer each, not a copy).
+    pub group: Arc<RankGroup>,
     /// 1-based position in the group.
     pub rank: u32,
     /// Members of the group.
     pub of: u32,
+}
+
+impl GroupRank {
     /// Percent rank: 100 × (of − rank) / (of − 1), 2 places (100 for a group of one).
-    #[serde(serialize_with = "dec")]
-    pub percentile: Decimal,
+    pub fn percentile(&self) -> Decimal {
+        rank::percentile(self.rank, self.of)
+    }
 }
 
 /// Which side of a quota moved an employee.
@@ -154,49 +168,52 @@ pub struct Pay {
     pub problems: Vec<KaoheError>,
 }
 
-/// One employee's population result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One employee's population result. Serialized as `{id, group, score, rank, of,
+/// percentile, group_ranks, raw_grade, grade, coefficient, moves, days, segments, pay,
+/// attributes}` (empty lists, absent days and pay, and no attributes left out), `group`
+/// and `percentile` being [`Member::group`] and [`Member::percentile`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// Employee id.
     pub id: String,
-    /// Values of `population.group_by`, outermost first (shared by the group's members).
-    pub group: GroupPath,
     /// The score (days-weighted when prorated).
-    #[serde(serialize_with = "dec")]
     pub score: Decimal,
     /// 1-based position in the whole population.
     pub rank: u32,
     /// Size of the population.
     pub of: u32,
-    /// Percent rank in the whole population (see [`GroupRank::percentile`]).
-    #[serde(serialize_with = "dec")]
-    pub percentile: Decimal,
-    /// Ranks within each level of `population.group_by` (held inline for up to two
-    /// levels, so a million members need no allocation each).
-    #[serde(skip_serializing_if = "SmallVec::is_empty")]
+    /// Ranks within each level of `population.group_by`, outermost first (held inline
+    /// for up to two levels, so a million members need no allocation each).
     pub group_ranks: SmallVec<[GroupRank; 2]>,
     /// The grade the score gave.
     pub raw_grade: Option<Arc<str>>,
     /// The grade after the forced distribution.
     pub grade: Option<Arc<str>>,
     /// The calibrated grade's coefficient.
-    #[serde(serialize_with = "opt_dec")]
     pub coefficient: Option<Decimal>,
     /// Why the grade moved (empty when it did not).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<Move>,
     /// Calendar days counted in the cycle, when prorated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
     /// The segments combined, when prorated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<Segment>,
     /// Pay, when the scheme has a `pay` section (boxed: a member without pay is half the size).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay: Option<Box<Pay>>,
     /// The employee's attributes (of the last segment when prorated).
-    #[serde(skip_serializing_if = "crate::result::no_attributes")]
     pub attributes: Arc<Map<String, Value>>,
+}
+
+impl Member {
+    /// Values of `population.group_by`, outermost first: the path of the innermost
+    /// group rank (empty without `group_by`).
+    pub fn group(&self) -> &[String] {
+        self.group_ranks.last().map_or(&[], |g| &g.group.path)
+    }
+
+    /// Percent rank in the whole population (see [`GroupRank::percentile`]).
+    pub fn percentile(&self) -> Decimal {
+        rank::percentile(self.rank, self.of)
+    }
 }
 
 /// A quota's head counts in one group.
@@ -342,7 +359,6 @@ impl CompiledScheme {
             })
             .collect();
         let Table { cards, days, segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
-        let n = cards.len();
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
         let mut moves: Vec<(usize, Move)> = Vec::new();
@@ -359,12 +375,8 @@ impl CompiledScheme {
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
         let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
-        let member_groups = build::Level::new(Arc::from(""), cache.get(&cards, &spec.group_by), &order);
         let levels: Vec<build::Level> = (0..spec.group_by.len())
-            .map(|l| {
-                let by = Arc::from(spec.group_by[l].as_str());
-                build::Level::new(by, cache.get(&cards, &spec.group_by[..=l]), &order)
-            })
+            .map(|l| build::Level::new(&spec.group_by[l], &cache.get(&cards, &spec.group_by[..=l]), &order))
             .collect();
         drop(cache);
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
@@ -378,25 +390,13 @@ impl CompiledScheme {
             pay_attributes: &pay_attributes,
             coefficients: &coefficients,
         };
-        let (parts, weights) = columns.parts(cards, has_pool);
-        drop((raw, grades, dept_coefficients));
+        let (parts, weights) = columns.parts(cards, build::Extras { moves, segments }, has_pool);
+        drop((raw, grades, dept_coefficients, days));
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
-        let sources = build::Sources {
-            parts: &parts,
-            order: &order,
-            days: &days,
-            member_groups: &member_groups,
-            levels: &levels,
-            grade_names: &grade_names,
-        };
+        let sources = build::Sources { parts: &parts, order: &order, levels: &levels, grade_names: &grade_names };
         let mut members = sources.members();
         build::drop_all(parts);
-        drop((member_groups, levels));
-        let mut rank_of = vec![0u32; n];
-        for (pos, &i) in order.iter().enumerate() {
-            rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
-        }
-        build::attach(&mut members, &rank_of, moves, segments);
+        drop(levels);
         // The weights in rank order.
         let weights: Vec<Option<Decimal>> =
             if weights.is_empty() { weights } else { order.iter().map(|&i| weights[i]).collect() };
