@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 
 use super::groups::Groups;
 use super::pay::PayRules;
-use super::{GroupRank, Member, Move, Pay, RankGroup, Segment, attr_decimal, par};
+use super::{GroupRank, Member, Move, Pay, PoolSummary, RankGroup, Segment, attr_decimal, par};
 use crate::result::ScoreCard;
 
 /// One level of `population.group_by`, with every member's group and rank in it,
@@ -168,37 +168,50 @@ impl Columns<'_> {
         }
     }
 
-    /// Takes every card apart: the parts, in the cards' order, and the weights in the
-    /// pool (in the cards' order; empty without a pool).
+    /// Takes every card apart: the parts, in the cards' order, and the bonus pool
+    /// split (`rank[i]` being card `i`'s position), when the scheme has one.
     ///
     /// First, in parallel with `parallel`, each card's pay is computed and what no
-    /// member keeps is dropped; then, in one pass in order, the cards are made into
-    /// their parts in place: the parts take over the cards' allocation, so that no
-    /// fresh memory is needed for them.
+    /// member keeps is dropped; the pool is split by the cards' pay; then, in one pass
+    /// in order, the cards are made into their parts in place: the parts take over the
+    /// cards' allocation, so that no fresh memory is needed for them.
     pub(super) fn parts(
         &self,
         mut cards: Vec<ScoreCard>,
         extras: Extras,
-        weights: bool,
-    ) -> (Vec<Part>, Vec<Option<Decimal>>) {
-        let (pays, weights) = match self.pay {
+        rank: &[u32],
+    ) -> (Vec<Part>, Option<PoolSummary>) {
+        let (pays, pool) = match self.pay {
             Some(rules) => {
                 let prepare = |(i, card): (usize, &mut ScoreCard)| {
                     let out = self.pay(rules, i, card);
                     self.strip(i, card);
                     out
                 };
-                let (mut pays, mut w): (Vec<Box<Pay>>, Vec<Option<Decimal>>) = (Vec::new(), Vec::new());
+                let (mut pays, mut weights): (Vec<Box<Pay>>, Vec<Option<Decimal>>) = (Vec::new(), Vec::new());
                 #[cfg(feature = "parallel")]
                 {
                     use rayon::prelude::*;
-                    cards.par_iter_mut().enumerate().map(prepare).unzip_into_vecs(&mut pays, &mut w);
+                    cards.par_iter_mut().enumerate().map(prepare).unzip_into_vecs(&mut pays, &mut weights);
                 }
                 #[cfg(not(feature = "parallel"))]
                 {
-                    (pays, w) = cards.iter_mut().enumerate().map(prepare).unzip();
+                    (pays, weights) = cards.iter_mut().enumerate().map(prepare).unzip();
                 }
-                (pays, if weights { w } else { Vec::new() })
+                let pool = rules.pool(&weights, rank).map(|(summary, split)| {
+                    let give = |(i, (pay, w)): (usize, (&mut Box<Pay>, &Option<Decimal>))| {
+                        pay.bonus = split.bonus(i, *w);
+                    };
+                    #[cfg(feature = "parallel")]
+                    {
+                        use rayon::prelude::*;
+                        pays.par_iter_mut().zip(&weights).enumerate().for_each(give);
+                    }
+                    #[cfg(not(feature = "parallel"))]
+                    pays.iter_mut().zip(&weights).enumerate().for_each(give);
+                    summary
+                });
+                (pays, pool)
             }
             None => {
                 let prepare = |(i, card): (usize, &mut ScoreCard)| self.strip(i, card);
@@ -209,7 +222,7 @@ impl Columns<'_> {
                 }
                 #[cfg(not(feature = "parallel"))]
                 cards.iter_mut().enumerate().for_each(prepare);
-                (Vec::new(), Vec::new())
+                (Vec::new(), None)
             }
         };
         // Each card's moves together, in the order made: small (card, index) keys are
@@ -231,7 +244,7 @@ impl Columns<'_> {
                 self.part(i, card, pays.next(), own, segments.next().unwrap_or_default())
             })
             .collect();
-        (parts, weights)
+        (parts, pool)
     }
 }
 

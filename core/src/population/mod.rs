@@ -380,7 +380,6 @@ impl CompiledScheme {
             .collect();
         drop(cache);
         let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
-        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
         let columns = build::Columns {
             days: &days,
             raw: &raw,
@@ -390,23 +389,17 @@ impl CompiledScheme {
             pay_attributes: &pay_attributes,
             coefficients: &coefficients,
         };
-        let (parts, weights) = columns.parts(cards, build::Extras { moves, segments }, has_pool);
+        let mut rank_of = vec![0u32; order.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+        let (parts, pool) = columns.parts(cards, build::Extras { moves, segments }, &rank_of);
         drop((raw, grades, dept_coefficients, days));
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let sources = build::Sources { parts: &parts, order: &order, levels: &levels, grade_names: &grade_names };
-        let mut members = sources.members();
+        let members = sources.members();
         build::drop_all(parts);
         drop(levels);
-        // The weights in rank order.
-        let weights: Vec<Option<Decimal>> =
-            if weights.is_empty() { weights } else { order.iter().map(|&i| weights[i]).collect() };
-        let pool = pay_rules.as_ref().and_then(|rules| {
-            rules.pool(&weights, &order, |pos, bonus| {
-                if let Some(p) = &mut members[pos].pay {
-                    p.bonus = Some(bonus);
-                }
-            })
-        });
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
     }
 
