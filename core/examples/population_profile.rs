@@ -57,7 +57,19 @@ fn main() {
     if args.get(3).map(String::as_str) == Some("warm") {
         drop(run(&scheme, outcomes.clone()));
     }
-    for _ in 0..std::env::var("REPS").ok().and_then(|r| r.parse::<usize>().ok()).unwrap_or(0) {
+    let reps = std::env::var("REPS").ok().and_then(|r| r.parse::<usize>().ok()).unwrap_or(0);
+    if std::env::var("LEAK").is_ok() {
+        let copies: Vec<Vec<Outcome>> = (0..reps).map(|_| outcomes.clone()).collect();
+        eprintln!("copies ready");
+        for o in copies {
+            let t = std::time::Instant::now();
+            let p = run(&scheme, o);
+            eprintln!("rep {:?}", t.elapsed());
+            std::mem::forget(p);
+        }
+        return;
+    }
+    for _ in 0..reps {
         let o = outcomes.clone();
         let t = std::time::Instant::now();
         let p = run(&scheme, o);

@@ -109,11 +109,11 @@ struct Rare {
     segments: Vec<Segment>,
 }
 
-/// What calibrating added that the members take over: the moves (the card's index
-/// and the move, in the order made) and the segments (indexed like the cards; empty
-/// when not prorated).
+/// What calibrating added that the members take over: the moves (a moved card's
+/// index and its moves, in the order made) and the segments (indexed like the
+/// cards; empty when not prorated).
 pub(super) struct Extras {
-    pub moves: Vec<(usize, Move)>,
+    pub moves: Vec<(usize, Vec<Move>)>,
     pub segments: Vec<Vec<Segment>>,
 }
 
@@ -225,22 +225,16 @@ impl Columns<'_> {
                 (Vec::new(), None)
             }
         };
-        // Each card's moves together, in the order made: small (card, index) keys are
-        // sorted, not the moves.
-        let mut by_card: Vec<(usize, usize)> = extras.moves.iter().enumerate().map(|(j, (i, _))| (*i, j)).collect();
-        by_card.sort_unstable();
-        let mut moves: Vec<Option<Move>> = extras.moves.into_iter().map(|(_, m)| Some(m)).collect();
-        let mut by_card = by_card.into_iter().peekable();
+        let mut moves = extras.moves;
+        moves.sort_unstable_by_key(|(i, _)| *i);
+        let mut moves = moves.into_iter().peekable();
         let mut pays = pays.into_iter();
         let mut segments = extras.segments.into_iter();
         let parts = cards
             .into_iter()
             .enumerate()
             .map(|(i, card)| {
-                let mut own = Vec::new();
-                while let Some((_, j)) = by_card.next_if(|(c, _)| *c == i) {
-                    own.extend(moves.get_mut(j).and_then(Option::take));
-                }
+                let own = moves.next_if(|(c, _)| *c == i).map(|(_, m)| m).unwrap_or_default();
                 self.part(i, card, pays.next(), own, segments.next().unwrap_or_default())
             })
             .collect();

@@ -86,16 +86,16 @@ fn group_label(by: &[String], path: &[String]) -> String {
 }
 
 /// Calibrates grades group by group. Members are moved in `grades` (grade indices,
-/// indexed like the members) and each move is recorded in `moves` with the member's
-/// index, in the order made; the group results come back in first-appearance order
-/// of the groups. The groups are calibrated each on its own (in parallel with
+/// indexed like the members) and the moves of each member moved are added to `moves`
+/// with the member's index, in the order made; the group results come back in
+/// first-appearance order of the groups. The groups are calibrated each on its own (in parallel with
 /// `parallel`) and their results taken in order, so the first group that fails is
 /// the one reported.
 pub(crate) fn calibrate(
     scheme: &CompiledScheme,
     d: &DistributionSpec,
     grades: &mut [Option<usize>],
-    moves: &mut Vec<(usize, Move)>,
+    moves: &mut Vec<(usize, Vec<Move>)>,
     order: &[usize],
     groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
@@ -152,11 +152,11 @@ struct Rules<'a> {
     covers_all: bool,
 }
 
-/// One group calibrated: its result, its moves in the order made, and the members
-/// whose grade changed, with the new grade.
+/// One group calibrated: its result, the moves of each member moved (in the order
+/// made), and the members whose grade changed, with the new grade.
 struct Calibrated {
     result: DistributionGroup,
-    moves: Vec<(usize, Move)>,
+    moves: Vec<(usize, Vec<Move>)>,
     changed: Vec<(usize, usize)>,
 }
 
@@ -166,11 +166,11 @@ impl Rules<'_> {
     fn group(&self, path: &GroupPath, group: &[usize], grades: &[Option<usize>]) -> Result<Calibrated, KaoheError> {
         let (d, quotas, names, grade_names) = (self.d, &self.quotas, &self.names, &self.grade_names);
         let n_grades = grade_names.len();
-        let mut moves = Vec::new();
+        let mut made: Vec<(usize, Move)> = Vec::new();
         let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
         if size < self.min_size || group.is_empty() {
             let result = DistributionGroup { group: path.to_vec(), size, applied: false, quotas: Vec::new(), moved: 0 };
-            return Ok(Calibrated { result, moves, changed: Vec::new() });
+            return Ok(Calibrated { result, moves: Vec::new(), changed: Vec::new() });
         }
         let maxes = head_counts(size, &quotas.iter().map(|q| q.max).collect::<Vec<_>>(), d.rounding);
         let mins = head_counts(size, &quotas.iter().map(|q| q.min).collect::<Vec<_>>(), d.rounding);
@@ -206,25 +206,24 @@ impl Rules<'_> {
         let raw_counts: Vec<u32> = quotas.iter().map(|q| count(&local, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
-        let mut record =
-            |grade: &mut Option<usize>, i: usize, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
-                let from = grade.unwrap_or(0);
-                moves.push((
-                    i,
-                    Move {
-                        from: grade_names[from].clone(),
-                        to: grade_names[to].clone(),
-                        quota: qi,
-                        grades: names[qi].clone(),
-                        bound,
-                        limit,
-                        group_rank: rank_in_group(pos),
-                        group_size: size,
-                    },
-                ));
-                *grade = Some(to);
-                moved += 1;
-            };
+        let mut record = |grade: &mut Option<usize>, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
+            let from = grade.unwrap_or(0);
+            made.push((
+                pos,
+                Move {
+                    from: grade_names[from].clone(),
+                    to: grade_names[to].clone(),
+                    quota: qi,
+                    grades: names[qi].clone(),
+                    bound,
+                    limit,
+                    group_rank: rank_in_group(pos),
+                    group_size: size,
+                },
+            ));
+            *grade = Some(to);
+            moved += 1;
+        };
         // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
         // (above it when the run ends at the lowest grade).
         let mut by_lo: Vec<usize> = (0..quotas.len()).collect();
@@ -237,22 +236,22 @@ impl Rules<'_> {
                 continue;
             }
             if q.hi + 1 < n_grades {
-                for (pos, &i) in group.iter().enumerate().rev() {
+                for (pos, grade) in local.iter_mut().enumerate().rev() {
                     if excess == 0 {
                         break;
                     }
-                    if in_run(local[pos], q) {
-                        record(&mut local[pos], i, q.hi + 1, qi, Bound::Max, limit, pos);
+                    if in_run(*grade, q) {
+                        record(grade, q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
             } else if q.lo > 0 {
-                for (pos, &i) in group.iter().enumerate() {
+                for (pos, grade) in local.iter_mut().enumerate() {
                     if excess == 0 {
                         break;
                     }
-                    if in_run(local[pos], q) {
-                        record(&mut local[pos], i, q.lo - 1, qi, Bound::Max, limit, pos);
+                    if in_run(*grade, q) {
+                        record(grade, q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -266,21 +265,21 @@ impl Rules<'_> {
             let Some(limit) = mins[qi] else { continue };
             let q = &quotas[qi];
             let mut short = limit.saturating_sub(count(&local, q));
-            for (pos, &i) in group.iter().enumerate().rev() {
+            for (pos, grade) in local.iter_mut().enumerate().rev() {
                 if short == 0 {
                     break;
                 }
-                if local[pos].is_some_and(|g| g < q.lo) {
-                    record(&mut local[pos], i, q.lo, qi, Bound::Min, limit, pos);
+                if grade.is_some_and(|g| g < q.lo) {
+                    record(grade, q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
-            for (pos, &i) in group.iter().enumerate() {
+            for (pos, grade) in local.iter_mut().enumerate() {
                 if short == 0 {
                     break;
                 }
-                if local[pos].is_some_and(|g| g > q.hi) {
-                    record(&mut local[pos], i, q.hi, qi, Bound::Min, limit, pos);
+                if grade.is_some_and(|g| g > q.hi) {
+                    record(grade, q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -308,6 +307,18 @@ impl Rules<'_> {
         } else {
             Vec::new()
         };
+        // Each member's moves together, in the order made (a stable sort by position).
+        made.sort_by_key(|(pos, _)| *pos);
+        let runs: Vec<usize> = made.chunk_by(|a, b| a.0 == b.0).map(<[_]>::len).collect();
+        let mut made = made.into_iter();
+        let moves = runs
+            .into_iter()
+            .filter_map(|len| {
+                let mut run = made.by_ref().take(len).peekable();
+                let pos = run.peek()?.0;
+                Some((group[pos], run.map(|(_, m)| m).collect()))
+            })
+            .collect();
         let result = DistributionGroup { group: path.to_vec(), size, applied: true, quotas: counts, moved };
         Ok(Calibrated { result, moves, changed })
     }

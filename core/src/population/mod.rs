@@ -361,7 +361,7 @@ impl CompiledScheme {
         let Table { cards, days, segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
-        let mut moves: Vec<(usize, Move)> = Vec::new();
+        let mut moves: Vec<(usize, Vec<Move>)> = Vec::new();
         let distribution = match &spec.distribution {
             Some(d) => {
                 let g = cache.get(&cards, &d.group_by);
@@ -438,7 +438,23 @@ impl CompiledScheme {
 }
 
 /// Whether no two cards share an id.
+///
+/// With `parallel`, the ids' 64-bit hashes are computed and sorted on every core: no
+/// two equal neighbours means no two equal ids. Equal hashes (a repeated id, or
+/// very rarely two ids that hash alike) are settled by the exact check.
 fn unique_ids(cards: &[ScoreCard]) -> bool {
+    #[cfg(feature = "parallel")]
+    {
+        use std::hash::BuildHasher;
+
+        use rayon::prelude::*;
+        let build = rustc_hash::FxBuildHasher;
+        let mut hashes: Vec<u64> = cards.par_iter().map(|c| build.hash_one(c.id.as_str())).collect();
+        hashes.par_sort_unstable();
+        if !hashes.par_windows(2).any(|w| w[0] == w[1]) {
+            return true;
+        }
+    }
     let mut seen: rustc_hash::FxHashSet<&str> =
         rustc_hash::FxHashSet::with_capacity_and_hasher(cards.len(), Default::default());
     cards.iter().all(|c| seen.insert(c.id.as_str()))

@@ -3,6 +3,8 @@
 //! result either way: the work is cut into chunks of consecutive members and the
 //! chunks' results are put back together in order.
 
+use std::ops::Range;
+
 /// How many members one chunk of work takes: with `parallel`, small enough for every
 /// thread to take several chunks (so that a slow one does not hold the others up);
 /// without, all of them.
@@ -39,4 +41,21 @@ pub(crate) fn map_indices<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Sen
     }
     #[cfg(not(feature = "parallel"))]
     (0..n).map(f).collect()
+}
+
+/// `f(range)` for each chunk of `0..n` ([`chunk_len`]), the results in order.
+pub(crate) fn map_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync + Send) -> Vec<R> {
+    let len = chunk_len(n);
+    map_indices(n.div_ceil(len), |c| f(c * len..((c + 1) * len).min(n)))
+}
+
+/// `f(i, item)` for every item of `items`, `i` being its index.
+pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync + Send) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.par_iter_mut().enumerate().for_each(|(i, x)| f(i, x));
+    }
+    #[cfg(not(feature = "parallel"))]
+    items.iter_mut().enumerate().for_each(|(i, x)| f(i, x));
 }
