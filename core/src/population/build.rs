@@ -67,7 +67,9 @@ pub(super) struct Columns<'a> {
     /// Grade indices the scores gave, and after the distribution.
     pub raw: &'a [Option<usize>],
     pub grades: &'a [Option<usize>],
-    /// The roll-up's coefficient for each member's group (empty without one).
+    /// Each card's roll-up group, and the coefficient each group feeds back (empty
+    /// without one).
+    pub rollup_keys: &'a [u32],
     pub rollup: &'a [Option<Decimal>],
     pub pay: Option<&'a PayRules<'a>>,
     /// The attributes pay reads ([`PayRules::attributes`]).
@@ -128,7 +130,7 @@ impl Columns<'_> {
             (text, card.coefficient),
             self.grades[i],
             self.days.get(i).copied().flatten(),
-            self.rollup.get(i).copied(),
+            self.rollup_keys.get(i).and_then(|&k| self.rollup.get(k as usize)).copied(),
         );
         (Box::new(pay), weight)
     }
@@ -294,4 +296,17 @@ pub(super) fn drop_all<T: Send>(items: Vec<T>) {
     }
     #[cfg(not(feature = "parallel"))]
     drop(items);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Part;
+    use crate::result::ScoreCard;
+
+    #[test]
+    fn a_part_fits_where_its_card_was() {
+        // Taking the cards apart in place needs a part no larger than a card (else the
+        // parts get a fresh allocation: the same results, more memory and time).
+        assert!(std::mem::size_of::<Part>() <= std::mem::size_of::<ScoreCard>());
+    }
 }

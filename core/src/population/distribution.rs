@@ -119,13 +119,25 @@ pub(crate) fn calibrate(
         covers_all,
     };
     let (keys, paths) = (&groups.keys, &groups.paths);
-    // Members of each group in rank order (only those with a grade count).
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
-    for &i in order {
-        if grades[i].is_some() {
-            members[keys[i] as usize].push(i);
+    // Members of each group in rank order (only those with a grade count): gathered
+    // chunk of ranks by chunk (in parallel with `parallel`), then put end to end.
+    let chunks = super::par::map_ranges(order.len(), |ranks| {
+        let mut lists: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
+        for &i in &order[ranks] {
+            if grades[i].is_some() {
+                lists[keys[i] as usize].push(i);
+            }
         }
-    }
+        lists
+    });
+    let members: Vec<Vec<usize>> = super::par::map_indices(paths.len(), |g| {
+        let mut list = Vec::with_capacity(chunks.iter().map(|c| c[g].len()).sum());
+        for c in &chunks {
+            list.extend_from_slice(&c[g]);
+        }
+        list
+    });
+    drop(chunks);
     let shared: &[Option<usize>] = grades;
     let done = super::par::map_indices(paths.len(), |gi| rules.group(&paths[gi], &members[gi], shared));
     let mut out = Vec::with_capacity(paths.len());

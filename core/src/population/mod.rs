@@ -369,9 +369,13 @@ impl CompiledScheme {
             }
             None => Vec::new(),
         };
-        let (rollup, dept_coefficients) = match &spec.rollup {
-            Some(r) => rollup::roll_up(self, r, &cards, &cache.get(&cards, &r.group_by)),
-            None => (Vec::new(), Vec::new()),
+        let (rollup, dept_coefficients, rollup_groups) = match &spec.rollup {
+            Some(r) => {
+                let g = cache.get(&cards, &r.group_by);
+                let (groups, coefficients) = rollup::roll_up(self, r, &cards, &g);
+                (groups, coefficients, Some(g))
+            }
+            None => (Vec::new(), Vec::new(), None),
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
         let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
@@ -384,6 +388,7 @@ impl CompiledScheme {
             days: &days,
             raw: &raw,
             grades: &grades,
+            rollup_keys: rollup_groups.as_ref().map_or(&[], |g| &g.keys),
             rollup: &dept_coefficients,
             pay: pay_rules.as_ref(),
             pay_attributes: &pay_attributes,
@@ -394,7 +399,7 @@ impl CompiledScheme {
             rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
         }
         let (parts, pool) = columns.parts(cards, build::Extras { moves, segments }, &rank_of);
-        drop((raw, grades, dept_coefficients, days));
+        drop((raw, grades, dept_coefficients, rollup_groups, days));
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
         let sources = build::Sources { parts: &parts, order: &order, levels: &levels, grade_names: &grade_names };
         let members = sources.members();
