@@ -4,6 +4,10 @@
 //! With `digest`, prints the SHA-256 of the result's JSON (to check that a change
 //! leaves results bit-identical). With `warm`, calibrates a first batch and drops it
 //! before the timed call, so that the timed call reuses the allocator's pages.
+//! `REPS=k` first times k calls in a row (each on a fresh copy of the cards, each
+//! result dropped after); with `LEAK` set as well, the copies are made up front and
+//! the results kept, so that a profiler started after "copies ready" (`perf record
+//! -D`) sees calibration only.
 #![allow(missing_docs, clippy::unwrap_used, clippy::print_stdout)]
 
 #[path = "../../benches/population_cards.rs"]
