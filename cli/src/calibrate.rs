@@ -176,12 +176,17 @@ fn csv_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: La
     header.extend(["error_code", "error_message"]);
     out.write_record(&header)?;
     for m in &p.members {
-        let mut row =
-            vec![m.rank.to_string(), m.id.clone(), m.group.join("/"), m.score.to_string(), m.percentile.to_string()];
+        let mut row = vec![
+            m.rank.to_string(),
+            m.id.clone(),
+            m.group().join("/"),
+            m.score.to_string(),
+            m.percentile().to_string(),
+        ];
         if c.groups {
             let last = m.group_ranks.last();
             row.push(last.map(|g| g.rank.to_string()).unwrap_or_default());
-            row.push(last.map(|g| g.percentile.to_string()).unwrap_or_default());
+            row.push(last.map(|g| g.percentile().to_string()).unwrap_or_default());
         }
         row.extend([
             m.raw_grade.as_deref().unwrap_or_default().to_owned(),
@@ -259,9 +264,9 @@ fn table_out(w: &mut impl Write, scheme: &CompiledScheme, p: &Population, lang: 
     for m in &p.members {
         let mut row = vec![m.rank.to_string(), m.id.clone()];
         if c.groups {
-            row.push(group_text(&m.group));
+            row.push(group_text(m.group()));
         }
-        row.extend([m.score.to_string(), m.percentile.to_string()]);
+        row.extend([m.score.to_string(), m.percentile().to_string()]);
         if c.groups {
             row.push(group_rank(m));
         }

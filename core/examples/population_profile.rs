@@ -1,8 +1,13 @@
 //! Runs the population bench's calibration once on generated cards, for profilers:
-//! `population_profile [N] [full|rank] [digest]`. Callgrind:
+//! `population_profile [N] [full|rank] [digest|warm]`. Callgrind:
 //! `valgrind --tool=callgrind --toggle-collect='population_profile::run' target/release/examples/population_profile 200000`.
 //! With `digest`, prints the SHA-256 of the result's JSON (to check that a change
-//! leaves results bit-identical).
+//! leaves results bit-identical). With `warm`, calibrates a first batch and drops it
+//! before the timed call, so that the timed call reuses the allocator's pages.
+//! `REPS=k` first times k calls in a row (each on a fresh copy of the cards, each
+//! result dropped after); with `LEAK` set as well, the copies are made up front and
+//! the results kept, so that a profiler started after "copies ready" (`perf record
+//! -D`) sees calibration only.
 #![allow(missing_docs, clippy::unwrap_used, clippy::print_stdout)]
 
 #[path = "../../benches/population_cards.rs"]
@@ -53,6 +58,28 @@ fn main() {
         _ => population_cards::scheme(),
     };
     let outcomes = population_cards::cards(&scheme, n);
+    if args.get(3).map(String::as_str) == Some("warm") {
+        drop(run(&scheme, outcomes.clone()));
+    }
+    let reps = std::env::var("REPS").ok().and_then(|r| r.parse::<usize>().ok()).unwrap_or(0);
+    if std::env::var("LEAK").is_ok() {
+        let copies: Vec<Vec<Outcome>> = (0..reps).map(|_| outcomes.clone()).collect();
+        eprintln!("copies ready");
+        for o in copies {
+            let t = std::time::Instant::now();
+            let p = run(&scheme, o);
+            eprintln!("rep {:?}", t.elapsed());
+            std::mem::forget(p);
+        }
+        return;
+    }
+    for _ in 0..reps {
+        let o = outcomes.clone();
+        let t = std::time::Instant::now();
+        let p = run(&scheme, o);
+        eprintln!("rep {:?}", t.elapsed());
+        drop(p);
+    }
     let t = std::time::Instant::now();
     let p = run(&scheme, outcomes);
     let dt = t.elapsed();

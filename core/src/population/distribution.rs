@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::groups::Groups;
+use super::groups::{GroupPath, Groups};
 use super::spec::{DistributionSpec, QuotaRounding};
 use super::{Bound, DistributionGroup, Move, QuotaCount};
 use crate::compile::CompiledScheme;
@@ -86,30 +86,21 @@ fn group_label(by: &[String], path: &[String]) -> String {
 }
 
 /// Calibrates grades group by group. Members are moved in `grades` (grade indices,
-/// indexed like the members) and each move is recorded in `moves` with the member's
-/// index, in the order made; the group
-/// results come back in first-appearance order of the groups.
+/// indexed like the members) and the moves of each member moved are added to `moves`
+/// with the member's index, in the order made; the group results come back in
+/// first-appearance order of the groups. The groups are calibrated each on its own (in parallel with
+/// `parallel`) and their results taken in order, so the first group that fails is
+/// the one reported.
 pub(crate) fn calibrate(
     scheme: &CompiledScheme,
     d: &DistributionSpec,
     grades: &mut [Option<usize>],
-    moves: &mut Vec<(usize, Move)>,
+    moves: &mut Vec<(usize, Vec<Move>)>,
     order: &[usize],
     groups: &Groups,
 ) -> Result<Vec<DistributionGroup>, KaoheError> {
     let quotas = resolve(scheme, d);
-    let names: Vec<Vec<String>> = d.quotas.iter().map(|q| q.grades.clone()).collect();
-    let grade_names: Vec<String> = scheme.inner.grades.iter().map(|g| g.grade.clone()).collect();
-    let n_grades = grade_names.len();
-    let (keys, paths) = (&groups.keys, &groups.paths);
-    // Members of each group in rank order (only those with a grade count).
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
-    for &i in order {
-        if grades[i].is_some() {
-            members[keys[i] as usize].push(i);
-        }
-    }
-    let min_size = d.min_group_size.unwrap_or(1);
+    let n_grades = scheme.inner.grades.len();
     let covers_all = {
         let mut covered = vec![false; n_grades];
         for q in &quotas {
@@ -119,25 +110,83 @@ pub(crate) fn calibrate(
         }
         covered.iter().all(|c| *c)
     };
+    let rules = Rules {
+        d,
+        names: d.quotas.iter().map(|q| q.grades.clone()).collect(),
+        grade_names: scheme.inner.grades.iter().map(|g| g.grade.clone()).collect(),
+        quotas,
+        min_size: d.min_group_size.unwrap_or(1),
+        covers_all,
+    };
+    let (keys, paths) = (&groups.keys, &groups.paths);
+    // Members of each group in rank order (only those with a grade count): gathered
+    // chunk of ranks by chunk (in parallel with `parallel`), then put end to end.
+    let chunks = super::par::map_ranges(order.len(), |ranks| {
+        let mut lists: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
+        for &i in &order[ranks] {
+            if grades[i].is_some() {
+                lists[keys[i] as usize].push(i);
+            }
+        }
+        lists
+    });
+    let members: Vec<Vec<usize>> = super::par::map_indices(paths.len(), |g| {
+        let mut list = Vec::with_capacity(chunks.iter().map(|c| c[g].len()).sum());
+        for c in &chunks {
+            list.extend_from_slice(&c[g]);
+        }
+        list
+    });
+    drop(chunks);
+    let shared: &[Option<usize>] = grades;
+    let done = super::par::map_indices(paths.len(), |gi| rules.group(&paths[gi], &members[gi], shared));
     let mut out = Vec::with_capacity(paths.len());
-    // The group's grades side by side in rank order: every pass below reads them
-    // several times, so they are gathered once rather than looked up per member.
-    let mut local: Vec<Option<usize>> = Vec::new();
-    for (gi, group) in members.iter().enumerate() {
+    for group in done {
+        let group = group?;
+        for &(i, g) in &group.changed {
+            grades[i] = Some(g);
+        }
+        moves.extend(group.moves);
+        out.push(group.result);
+    }
+    Ok(out)
+}
+
+/// The distribution's rules, resolved once for every group.
+struct Rules<'a> {
+    d: &'a DistributionSpec,
+    quotas: Vec<Q>,
+    /// Each quota's grades.
+    names: Vec<Vec<String>>,
+    grade_names: Vec<String>,
+    min_size: u32,
+    /// Whether the quotas' runs cover every grade (then the maxes must seat everyone).
+    covers_all: bool,
+}
+
+/// One group calibrated: its result, the moves of each member moved (in the order
+/// made), and the members whose grade changed, with the new grade.
+struct Calibrated {
+    result: DistributionGroup,
+    moves: Vec<(usize, Vec<Move>)>,
+    changed: Vec<(usize, usize)>,
+}
+
+impl Rules<'_> {
+    /// Calibrates the group at `path` whose graded members are `group` (indices, in
+    /// rank order), reading their grades from `grades`.
+    fn group(&self, path: &GroupPath, group: &[usize], grades: &[Option<usize>]) -> Result<Calibrated, KaoheError> {
+        let (d, quotas, names, grade_names) = (self.d, &self.quotas, &self.names, &self.grade_names);
+        let n_grades = grade_names.len();
+        let mut made: Vec<(usize, Move)> = Vec::new();
         let size = u32::try_from(group.len()).unwrap_or(u32::MAX);
-        if size < min_size || group.is_empty() {
-            out.push(DistributionGroup {
-                group: paths[gi].to_vec(),
-                size,
-                applied: false,
-                quotas: Vec::new(),
-                moved: 0,
-            });
-            continue;
+        if size < self.min_size || group.is_empty() {
+            let result = DistributionGroup { group: path.to_vec(), size, applied: false, quotas: Vec::new(), moved: 0 };
+            return Ok(Calibrated { result, moves: Vec::new(), changed: Vec::new() });
         }
         let maxes = head_counts(size, &quotas.iter().map(|q| q.max).collect::<Vec<_>>(), d.rounding);
         let mins = head_counts(size, &quotas.iter().map(|q| q.min).collect::<Vec<_>>(), d.rounding);
-        let label = || group_label(&d.group_by, &paths[gi]);
+        let label = || group_label(&d.group_by, path);
         let infeasible = |why: String| {
             KaoheError::new(
                 ErrorCode::QuotaInfeasible,
@@ -157,36 +206,36 @@ pub(crate) fn calibrate(
         if sum_min > size {
             return Err(infeasible(format!("the mins need {sum_min} people")));
         }
-        if covers_all && maxes.iter().all(Option::is_some) {
+        if self.covers_all && maxes.iter().all(Option::is_some) {
             let sum_max: u32 = maxes.iter().flatten().sum();
             if sum_max < size {
                 return Err(infeasible(format!("the maxes leave room for only {sum_max} people")));
             }
         }
-        local.clear();
-        local.extend(group.iter().map(|&i| grades[i]));
+        // The group's grades side by side in rank order: every pass below reads them
+        // several times, so they are gathered once rather than looked up per member.
+        let mut local: Vec<Option<usize>> = group.iter().map(|&i| grades[i]).collect();
         let raw_counts: Vec<u32> = quotas.iter().map(|q| count(&local, q)).collect();
         let rank_in_group = |pos: usize| u32::try_from(pos + 1).unwrap_or(u32::MAX);
         let mut moved = 0u32;
-        let mut record =
-            |grade: &mut Option<usize>, i: usize, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
-                let from = grade.unwrap_or(0);
-                moves.push((
-                    i,
-                    Move {
-                        from: grade_names[from].clone(),
-                        to: grade_names[to].clone(),
-                        quota: qi,
-                        grades: names[qi].clone(),
-                        bound,
-                        limit,
-                        group_rank: rank_in_group(pos),
-                        group_size: size,
-                    },
-                ));
-                *grade = Some(to);
-                moved += 1;
-            };
+        let mut record = |grade: &mut Option<usize>, to: usize, qi: usize, bound: Bound, limit: u32, pos: usize| {
+            let from = grade.unwrap_or(0);
+            made.push((
+                pos,
+                Move {
+                    from: grade_names[from].clone(),
+                    to: grade_names[to].clone(),
+                    quota: qi,
+                    grades: names[qi].clone(),
+                    bound,
+                    limit,
+                    group_rank: rank_in_group(pos),
+                    group_size: size,
+                },
+            ));
+            *grade = Some(to);
+            moved += 1;
+        };
         // Pass 1, best quota first: too many → the lowest-ranked leave, one grade below the run
         // (above it when the run ends at the lowest grade).
         let mut by_lo: Vec<usize> = (0..quotas.len()).collect();
@@ -199,22 +248,22 @@ pub(crate) fn calibrate(
                 continue;
             }
             if q.hi + 1 < n_grades {
-                for (pos, &i) in group.iter().enumerate().rev() {
+                for (pos, grade) in local.iter_mut().enumerate().rev() {
                     if excess == 0 {
                         break;
                     }
-                    if in_run(local[pos], q) {
-                        record(&mut local[pos], i, q.hi + 1, qi, Bound::Max, limit, pos);
+                    if in_run(*grade, q) {
+                        record(grade, q.hi + 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
             } else if q.lo > 0 {
-                for (pos, &i) in group.iter().enumerate() {
+                for (pos, grade) in local.iter_mut().enumerate() {
                     if excess == 0 {
                         break;
                     }
-                    if in_run(local[pos], q) {
-                        record(&mut local[pos], i, q.lo - 1, qi, Bound::Max, limit, pos);
+                    if in_run(*grade, q) {
+                        record(grade, q.lo - 1, qi, Bound::Max, limit, pos);
                         excess -= 1;
                     }
                 }
@@ -228,21 +277,21 @@ pub(crate) fn calibrate(
             let Some(limit) = mins[qi] else { continue };
             let q = &quotas[qi];
             let mut short = limit.saturating_sub(count(&local, q));
-            for (pos, &i) in group.iter().enumerate().rev() {
+            for (pos, grade) in local.iter_mut().enumerate().rev() {
                 if short == 0 {
                     break;
                 }
-                if local[pos].is_some_and(|g| g < q.lo) {
-                    record(&mut local[pos], i, q.lo, qi, Bound::Min, limit, pos);
+                if grade.is_some_and(|g| g < q.lo) {
+                    record(grade, q.lo, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
-            for (pos, &i) in group.iter().enumerate() {
+            for (pos, grade) in local.iter_mut().enumerate() {
                 if short == 0 {
                     break;
                 }
-                if local[pos].is_some_and(|g| g > q.hi) {
-                    record(&mut local[pos], i, q.hi, qi, Bound::Min, limit, pos);
+                if grade.is_some_and(|g| g > q.hi) {
+                    record(grade, q.hi, qi, Bound::Min, limit, pos);
                     short -= 1;
                 }
             }
@@ -265,14 +314,26 @@ pub(crate) fn calibrate(
                 calibrated: c,
             });
         }
-        if moved > 0 {
-            for (&i, &g) in group.iter().zip(&local) {
-                grades[i] = g;
-            }
-        }
-        out.push(DistributionGroup { group: paths[gi].to_vec(), size, applied: true, quotas: counts, moved });
+        let changed = if moved > 0 {
+            group.iter().zip(&local).filter(|&(&i, &g)| grades[i] != g).filter_map(|(&i, &g)| Some((i, g?))).collect()
+        } else {
+            Vec::new()
+        };
+        // Each member's moves together, in the order made (a stable sort by position).
+        made.sort_by_key(|(pos, _)| *pos);
+        let runs: Vec<usize> = made.chunk_by(|a, b| a.0 == b.0).map(<[_]>::len).collect();
+        let mut made = made.into_iter();
+        let moves = runs
+            .into_iter()
+            .filter_map(|len| {
+                let mut run = made.by_ref().take(len).peekable();
+                let pos = run.peek()?.0;
+                Some((group[pos], run.map(|(_, m)| m).collect()))
+            })
+            .collect();
+        let result = DistributionGroup { group: path.to_vec(), size, applied: true, quotas: counts, moved };
+        Ok(Calibrated { result, moves, changed })
     }
-    Ok(out)
 }
 
 fn in_run(grade: Option<usize>, q: &Q) -> bool {

@@ -45,24 +45,44 @@ fn whole(n: usize) -> Groups {
 
 /// `parent` split by the value of `attr`. Group numbers follow the first member
 /// of each group, as they would grouping by the whole path at once.
+///
+/// The members are grouped chunk by chunk (in parallel with `parallel`), each chunk
+/// numbering its groups in its own order; the chunks' groups are then numbered
+/// globally, chunk after chunk, which gives the numbers of one pass in order.
 fn refine(cards: &[ScoreCard], parent: &Groups, attr: &str) -> Groups {
+    let key = |i: usize| (parent.keys[i], attr_cow(&cards[i].attributes, attr));
+    let locals = super::par::map_chunks(cards, |start, chunk| {
+        let mut ids: FastMap<(u32, Cow<'_, str>), u32> = FastMap::default();
+        // The index of each local group's first member.
+        let mut firsts: Vec<usize> = Vec::new();
+        let keys: Vec<u32> = (start..start + chunk.len())
+            .map(|i| {
+                let next = u32::try_from(firsts.len()).unwrap_or(u32::MAX);
+                let k = *ids.entry(key(i)).or_insert(next);
+                if k == next {
+                    firsts.push(i);
+                }
+                k
+            })
+            .collect();
+        (keys, firsts)
+    });
     let mut ids: FastMap<(u32, Cow<'_, str>), u32> = FastMap::default();
     let mut paths: Vec<GroupPath> = Vec::new();
     let mut keys = Vec::with_capacity(cards.len());
-    for (card, &p) in cards.iter().zip(&parent.keys) {
-        let key = (p, attr_cow(&card.attributes, attr));
-        let k = match ids.get(&key) {
-            Some(&k) => k,
-            None => {
-                let k = u32::try_from(paths.len()).unwrap_or(u32::MAX);
-                let mut path = parent.paths[p as usize].to_vec();
-                path.push(key.1.to_string());
-                paths.push(path.into());
-                ids.insert(key, k);
-                k
-            }
-        };
-        keys.push(k);
+    for (local_keys, firsts) in locals {
+        let global: Vec<u32> = firsts
+            .into_iter()
+            .map(|i| {
+                *ids.entry(key(i)).or_insert_with_key(|(p, value)| {
+                    let mut path = parent.paths[*p as usize].to_vec();
+                    path.push(value.to_string());
+                    paths.push(path.into());
+                    u32::try_from(paths.len() - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
+        keys.extend(local_keys.into_iter().map(|k| global[k as usize]));
     }
     Groups { keys, paths }
 }

@@ -21,8 +21,11 @@
 //! assert_eq!(grades, ["S", "A", "A"]); // 1.2 S seats: 1 by largest remainder, so b moves down
 //! ```
 
+mod build;
 mod distribution;
 mod groups;
+mod json;
+mod par;
 mod pay;
 mod prorate;
 mod rank;
@@ -49,20 +52,33 @@ use crate::result::{EmployeeError, Outcome, SchemeRef, ScoreCard};
 
 use crate::result::{dec, opt_dec};
 
-/// A rank within one level of `population.group_by`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupRank {
+/// A group of one level of `population.group_by`, shared by its members' [`GroupRank`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankGroup {
     /// The attribute of this level.
-    pub by: Arc<str>,
+    pub by: String,
     /// The group's path down to this level (values of the attributes, outermost first).
-    pub group: GroupPath,
+    pub path: GroupPath,
+}
+
+/// A rank within one level of `population.group_by`. Serialized as `{by, group, rank,
+/// of, percentile}` (`group` being the group's path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRank {
+    /// The level's attribute and the group's path (one value shared by the group's
+    /// members, so that a million members hold a pointer each, not a copy).
+    pub group: Arc<RankGroup>,
     /// 1-based position in the group.
     pub rank: u32,
     /// Members of the group.
     pub of: u32,
+}
+
+impl GroupRank {
     /// Percent rank: 100 × (of − rank) / (of − 1), 2 places (100 for a group of one).
-    #[serde(serialize_with = "dec")]
-    pub percentile: Decimal,
+    pub fn percentile(&self) -> Decimal {
+        rank::percentile(self.rank, self.of)
+    }
 }
 
 /// Which side of a quota moved an employee.
@@ -152,49 +168,52 @@ pub struct Pay {
     pub problems: Vec<KaoheError>,
 }
 
-/// One employee's population result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One employee's population result. Serialized as `{id, group, score, rank, of,
+/// percentile, group_ranks, raw_grade, grade, coefficient, moves, days, segments, pay,
+/// attributes}` (empty lists, absent days and pay, and no attributes left out), `group`
+/// and `percentile` being [`Member::group`] and [`Member::percentile`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// Employee id.
     pub id: String,
-    /// Values of `population.group_by`, outermost first (shared by the group's members).
-    pub group: GroupPath,
     /// The score (days-weighted when prorated).
-    #[serde(serialize_with = "dec")]
     pub score: Decimal,
     /// 1-based position in the whole population.
     pub rank: u32,
     /// Size of the population.
     pub of: u32,
-    /// Percent rank in the whole population (see [`GroupRank::percentile`]).
-    #[serde(serialize_with = "dec")]
-    pub percentile: Decimal,
-    /// Ranks within each level of `population.group_by` (held inline for up to two
-    /// levels, so a million members need no allocation each).
-    #[serde(skip_serializing_if = "SmallVec::is_empty")]
+    /// Ranks within each level of `population.group_by`, outermost first (held inline
+    /// for up to two levels, so a million members need no allocation each).
     pub group_ranks: SmallVec<[GroupRank; 2]>,
     /// The grade the score gave.
     pub raw_grade: Option<Arc<str>>,
     /// The grade after the forced distribution.
     pub grade: Option<Arc<str>>,
     /// The calibrated grade's coefficient.
-    #[serde(serialize_with = "opt_dec")]
     pub coefficient: Option<Decimal>,
     /// Why the grade moved (empty when it did not).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<Move>,
     /// Calendar days counted in the cycle, when prorated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
     /// The segments combined, when prorated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<Segment>,
     /// Pay, when the scheme has a `pay` section (boxed: a member without pay is half the size).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay: Option<Box<Pay>>,
     /// The employee's attributes (of the last segment when prorated).
-    #[serde(skip_serializing_if = "crate::result::no_attributes")]
     pub attributes: Arc<Map<String, Value>>,
+}
+
+impl Member {
+    /// Values of `population.group_by`, outermost first: the path of the innermost
+    /// group rank (empty without `group_by`).
+    pub fn group(&self) -> &[String] {
+        self.group_ranks.last().map_or(&[], |g| &g.group.path)
+    }
+
+    /// Percent rank in the whole population (see [`GroupRank::percentile`]).
+    pub fn percentile(&self) -> Decimal {
+        rank::percentile(self.rank, self.of)
+    }
 }
 
 /// A quota's head counts in one group.
@@ -339,11 +358,10 @@ impl CompiledScheme {
                 }
             })
             .collect();
-        let Table { cards, days, mut segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
-        let n = cards.len();
+        let Table { cards, days, segments, raw, mut grades } = self.table(&spec, cards, &mut errors);
         let mut cache = groups::GroupCache::default();
         let order = rank::order(&cards, &spec.tie_breakers);
-        let mut moves: Vec<(usize, Move)> = Vec::new();
+        let mut moves: Vec<(usize, Vec<Move>)> = Vec::new();
         let distribution = match &spec.distribution {
             Some(d) => {
                 let g = cache.get(&cards, &d.group_by);
@@ -351,94 +369,42 @@ impl CompiledScheme {
             }
             None => Vec::new(),
         };
-        let (rollup, dept_coefficients) = match &spec.rollup {
-            Some(r) => rollup::roll_up(self, r, &cards, &cache.get(&cards, &r.group_by)),
-            None => (Vec::new(), Vec::new()),
+        let (rollup, dept_coefficients, rollup_groups) = match &spec.rollup {
+            Some(r) => {
+                let g = cache.get(&cards, &r.group_by);
+                let (groups, coefficients) = rollup::roll_up(self, r, &cards, &g);
+                (groups, coefficients, Some(g))
+            }
+            None => (Vec::new(), Vec::new(), None),
         };
         let pay_rules = spec.pay.as_ref().map(|p| pay::PayRules::new(self, p, spec.proration.as_ref()));
         let pay_attributes = pay_rules.as_ref().map(pay::PayRules::attributes).unwrap_or_default();
-        let mut rank_of = vec![0u32; n];
+        let levels: Vec<build::Level> = (0..spec.group_by.len())
+            .map(|l| build::Level::new(&spec.group_by[l], &cache.get(&cards, &spec.group_by[..=l]), &order))
+            .collect();
+        drop(cache);
+        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
+        let columns = build::Columns {
+            days: &days,
+            raw: &raw,
+            grades: &grades,
+            rollup_keys: rollup_groups.as_ref().map_or(&[], |g| &g.keys),
+            rollup: &dept_coefficients,
+            pay: pay_rules.as_ref(),
+            pay_attributes: &pay_attributes,
+            coefficients: &coefficients,
+        };
+        let mut rank_of = vec![0u32; order.len()];
         for (pos, &i) in order.iter().enumerate() {
             rank_of[i] = u32::try_from(pos).unwrap_or(u32::MAX);
         }
-        let member_groups = cache.get(&cards, &spec.group_by);
-        let member_groups = Level::new(Arc::from(""), member_groups, &order);
-        let mut levels: Vec<Level> = (0..spec.group_by.len())
-            .map(|l| Level::new(Arc::from(spec.group_by[l].as_str()), cache.get(&cards, &spec.group_by[..=l]), &order))
-            .collect();
-        drop(cache);
-        // What the members keep of their cards, taken out in the cards' own order
-        // (the cards and what they point to are read front to back) and laid out in
-        // rank order, so that the members are built reading everything front to back.
-        let columns = Columns { raw: &raw, grades: &grades, rollup: &dept_coefficients, rank_of: &rank_of };
-        let (parts, pay_values) = take_parts(cards, &columns, &pay_attributes);
-        // The moves of each member together, members in rank order, and a member's
-        // moves in the order made: small (rank, index) keys are sorted, not the moves.
-        let mut move_order: Vec<(u32, u32)> =
-            moves.iter().enumerate().map(|(j, (i, _))| (rank_of[*i], u32::try_from(j).unwrap_or(u32::MAX))).collect();
-        move_order.sort_unstable();
-        let mut moves: Vec<Option<Move>> = moves.into_iter().map(|(_, m)| Some(m)).collect();
-        let mut move_order = move_order.into_iter().peekable();
-        drop((raw, grades, dept_coefficients, rank_of));
-        let k = pay_attributes.len();
+        let (parts, pool) = columns.parts(cards, build::Extras { moves, segments }, &rank_of);
+        drop((raw, grades, dept_coefficients, rollup_groups, days));
         let grade_names: Vec<Arc<str>> = self.inner.grades.iter().map(|g| Arc::from(g.grade.as_str())).collect();
-        let coefficients: Vec<Option<Decimal>> = self.inner.grades.iter().map(|g| g.coefficient).collect();
-        let of = u32::try_from(n).unwrap_or(u32::MAX);
-        let has_pool = pay_rules.as_ref().is_some_and(pay::PayRules::has_pool);
-        let mut weights: Vec<Option<Decimal>> = Vec::with_capacity(if has_pool { n } else { 0 });
-        let mut members = Vec::with_capacity(n);
-        // In rank order, moving each member's parts out of the working vectors (no
-        // copies); ranks within groups count the members of each group met so far.
-        for (pos, (part, &i)) in parts.into_iter().zip(&order).enumerate() {
-            let rank = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-            let grade = part.grade;
-            let member_days = days.get(i).copied().flatten();
-            let pay = pay_rules.as_ref().map(|rules| {
-                let (pay, weight) = rules.member(
-                    pay_values.get(pos * k..(pos + 1) * k).unwrap_or_default(),
-                    (part.grade_text.as_deref(), part.coefficient),
-                    grade,
-                    member_days,
-                    part.rollup_coefficient,
-                );
-                if has_pool {
-                    weights.push(weight);
-                }
-                Box::new(pay)
-            });
-            let text = || part.grade_text.as_deref().map(Arc::from);
-            let mut member_moves = Vec::new();
-            while let Some((_, j)) = move_order.next_if(|(r, _)| *r as usize == pos) {
-                member_moves.extend(moves[j as usize].take());
-            }
-            members.push(Member {
-                id: part.id,
-                group: member_groups.path(pos),
-                score: part.score,
-                rank,
-                of,
-                percentile: rank::percentile(rank, of),
-                group_ranks: levels.iter_mut().map(|l| l.next(pos)).collect(),
-                raw_grade: part.raw.map(|g| grade_names[g].clone()).or_else(text),
-                grade: grade.map(|g| grade_names[g].clone()).or_else(text),
-                coefficient: match grade {
-                    Some(g) => coefficients[g],
-                    None => part.coefficient,
-                },
-                moves: member_moves,
-                days: member_days,
-                segments: segments.get_mut(i).map(std::mem::take).unwrap_or_default(),
-                pay,
-                attributes: part.attributes.unwrap_or_default(),
-            });
-        }
-        let pool = pay_rules.as_ref().and_then(|rules| {
-            rules.pool(&weights, &order, |pos, bonus| {
-                if let Some(p) = &mut members[pos].pay {
-                    p.bonus = Some(bonus);
-                }
-            })
-        });
+        let sources = build::Sources { parts: &parts, order: &order, levels: &levels, grade_names: &grade_names };
+        let members = sources.members();
+        build::drop_all(parts);
+        drop(levels);
         Ok(Population { scheme: self.inner.scheme_ref.clone(), members, distribution, rollup, pool, errors })
     }
 
@@ -477,7 +443,23 @@ impl CompiledScheme {
 }
 
 /// Whether no two cards share an id.
+///
+/// With `parallel`, the ids' 64-bit hashes are computed and sorted on every core: no
+/// two equal neighbours means no two equal ids. Equal hashes (a repeated id, or
+/// very rarely two ids that hash alike) are settled by the exact check.
 fn unique_ids(cards: &[ScoreCard]) -> bool {
+    #[cfg(feature = "parallel")]
+    {
+        use std::hash::BuildHasher;
+
+        use rayon::prelude::*;
+        let build = rustc_hash::FxBuildHasher;
+        let mut hashes: Vec<u64> = cards.par_iter().map(|c| build.hash_one(c.id.as_str())).collect();
+        hashes.par_sort_unstable();
+        if !hashes.par_windows(2).any(|w| w[0] == w[1]) {
+            return true;
+        }
+    }
     let mut seen: rustc_hash::FxHashSet<&str> =
         rustc_hash::FxHashSet::with_capacity_and_hasher(cards.len(), Default::default());
     cards.iter().all(|c| seen.insert(c.id.as_str()))
@@ -493,100 +475,6 @@ struct Table {
     raw: Vec<Option<usize>>,
     /// The same, calibrated.
     grades: Vec<Option<usize>>,
-}
-
-/// What a member keeps of its card, with its grades and its group's roll-up
-/// coefficient beside.
-#[derive(Default)]
-struct Part {
-    id: String,
-    attributes: Option<Arc<Map<String, Value>>>,
-    score: Decimal,
-    coefficient: Option<Decimal>,
-    /// The card's grade when it names no band of the scheme (else the band's name is shared).
-    grade_text: Option<String>,
-    raw: Option<usize>,
-    grade: Option<usize>,
-    /// The roll-up's coefficient for the member's group, when the roll-up has one.
-    rollup_coefficient: Option<Option<Decimal>>,
-}
-
-/// Columns indexed like the cards, read while the cards are taken apart.
-struct Columns<'a> {
-    raw: &'a [Option<usize>],
-    grades: &'a [Option<usize>],
-    /// Empty without a roll-up coefficient.
-    rollup: &'a [Option<Decimal>],
-    rank_of: &'a [u32],
-}
-
-/// Takes apart the cards, front to back, into what the members keep, placed in rank
-/// order; and the `pay_attributes` of every member read as decimals, side by side
-/// in rank order. The rest of each card is dropped here.
-fn take_parts(cards: Vec<ScoreCard>, c: &Columns<'_>, pay_attributes: &[&str]) -> (Vec<Part>, Vec<Option<Decimal>>) {
-    let k = pay_attributes.len();
-    let mut values = vec![None; cards.len() * k];
-    let mut parts: Vec<Part> = Vec::with_capacity(cards.len());
-    parts.resize_with(cards.len(), Part::default);
-    for (i, card) in cards.into_iter().enumerate() {
-        let pos = c.rank_of[i] as usize;
-        for (slot, a) in values[pos * k..(pos + 1) * k].iter_mut().zip(pay_attributes) {
-            *slot = attr_decimal(&card.attributes, a);
-        }
-        let raw = c.raw[i];
-        parts[pos] = Part {
-            id: card.id,
-            attributes: Some(card.attributes),
-            score: card.score,
-            coefficient: card.coefficient,
-            grade_text: if raw.is_some() { None } else { card.grade },
-            raw,
-            grade: c.grades[i],
-            rollup_coefficient: c.rollup.get(i).copied(),
-        };
-    }
-    (parts, values)
-}
-
-/// One level of `population.group_by` while the members are listed in rank order.
-struct Level {
-    by: Arc<str>,
-    groups: Arc<groups::Groups>,
-    /// Each member's group, in rank order.
-    keys: Vec<u32>,
-    size: Vec<u32>,
-    seen: Vec<u32>,
-}
-
-impl Level {
-    fn new(by: Arc<str>, groups: Arc<groups::Groups>, order: &[usize]) -> Level {
-        let mut size = vec![0u32; groups.paths.len()];
-        for &k in &groups.keys {
-            size[k as usize] += 1;
-        }
-        let seen = vec![0u32; size.len()];
-        let keys = order.iter().map(|&i| groups.keys[i]).collect();
-        Level { by, groups, keys, size, seen }
-    }
-
-    /// The group path of the member at `pos`.
-    fn path(&self, pos: usize) -> GroupPath {
-        self.groups.paths[self.keys[pos] as usize].clone()
-    }
-
-    /// The rank of the member at `pos` (the members are met in rank order), the
-    /// next of its group.
-    fn next(&mut self, pos: usize) -> GroupRank {
-        let k = self.keys[pos] as usize;
-        self.seen[k] += 1;
-        GroupRank {
-            by: self.by.clone(),
-            group: self.groups.paths[k].clone(),
-            rank: self.seen[k],
-            of: self.size[k],
-            percentile: rank::percentile(self.seen[k], self.size[k]),
-        }
-    }
 }
 
 /// Scores a JSON employees document with a JSON scheme, applies the population rules,

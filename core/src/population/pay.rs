@@ -111,20 +111,10 @@ impl<'a> PayRules<'a> {
         (out, amount)
     }
 
-    /// Whether the scheme splits a bonus pool.
-    pub(crate) fn has_pool(&self) -> bool {
-        self.p.pool.is_some()
-    }
-
-    /// The bonus pool split by the members' weights (in rank order), or `None` when
-    /// the scheme has no pool (see [`split_pool`]).
-    pub(crate) fn pool(
-        &self,
-        weights: &[Option<Decimal>],
-        order: &[usize],
-        bonus: impl FnMut(usize, Decimal),
-    ) -> Option<PoolSummary> {
-        self.p.pool.map(|pool| split_pool(pool.0, self.places, weights, order, bonus))
+    /// The bonus pool split by the members' weights (`rank[i]` being member `i`'s
+    /// position), or `None` when the scheme has no pool (see [`split_pool`]).
+    pub(crate) fn pool(&self, weights: &[Option<Decimal>], rank: &[u32]) -> Option<(PoolSummary, Split)> {
+        self.p.pool.map(|pool| split_pool(pool.0, self.places, weights, rank))
     }
 }
 
@@ -164,128 +154,194 @@ fn merit(
     }
 }
 
-/// Splits `pool` in proportion to `weights` (in rank order: `order[pos]` is the
-/// member at `pos`): every share rounded down to the currency unit, then the units
-/// left over go one each to the largest remainders (ties: better rank first), so
-/// the shares add up to the pool exactly. Members without a positive weight get no
-/// share; `bonus(pos, amount)` hands out the others', in rank order.
+/// A weight in the pool, when it has a share (a positive weight).
+fn share(w: Option<Decimal>) -> Option<Decimal> {
+    w.filter(|w| *w > Decimal::ZERO)
+}
+
+/// Splits `pool` in proportion to `weights` (indexed like the members, `rank[i]`
+/// being member `i`'s position): every share rounded down to the currency unit,
+/// then the units left over go one each to the largest remainders (ties: better
+/// rank first), so the shares add up to the pool exactly. Members without a positive
+/// weight get no share. [`Split::bonus`] gives each member's.
 pub(crate) fn split_pool(
     pool: Decimal,
     places: u32,
     weights: &[Option<Decimal>],
-    order: &[usize],
-    mut bonus: impl FnMut(usize, Decimal),
-) -> PoolSummary {
-    let shares: Vec<(usize, Decimal)> =
-        weights.iter().enumerate().filter_map(|(pos, w)| w.filter(|w| *w > Decimal::ZERO).map(|w| (pos, w))).collect();
+    rank: &[u32],
+) -> (PoolSummary, Split) {
     let pool_units = round(pool, places, RoundingMode::Floor);
-    if shares.is_empty() {
-        return PoolSummary {
+    let count = weights.iter().filter(|w| share(**w).is_some()).count();
+    if count == 0 {
+        let summary = PoolSummary {
             amount: pool,
             allocated: round(Decimal::ZERO, places, RoundingMode::Down),
             remainder_units: 0,
         };
+        return (summary, Split::Shares(Vec::new()));
     }
-    // Units rounded down and remainders (with the share's index, in rank order): the
-    // remainders compare exactly in integers when the figures fit, else as 28-digit
-    // decimals.
-    let Floors { units, mut rems, left } = match split_integers(pool_units, &shares) {
-        Some(x) => x,
-        None => split_decimals(pool_units, places, &shares, weights, order),
-    };
-    let units_left = usize::try_from(left).unwrap_or(0);
-    // Only which shares get a unit more matters: the `units_left` largest remainders
-    // are selected, not sorted (O(n)). The keys are distinct (the indices are), so
-    // the selection is exactly the sorted order's prefix.
-    let mut plus = vec![units_left >= rems.len(); rems.len()];
-    if units_left > 0 && units_left < rems.len() {
-        rems.select_nth_unstable_by(units_left - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, j) in &rems[..units_left] {
-            plus[*j as usize] = true;
+    // Whole units and remainders: the remainders compare exactly in integers when
+    // the figures fit, else as 28-digit decimals.
+    let (split, left, allocated) = match Integers::new(pool_units, places, weights) {
+        Some(ints) => {
+            let (split, left) = ints.split(weights, rank);
+            // Every share got its units rounded down (pool − left in all) and the
+            // `left` largest remainders one more (everyone one more when fewer shares
+            // than units were left).
+            let plus = i128::try_from(count).unwrap_or(i128::MAX).min(left);
+            (split, left, pool_units.mantissa() - left + plus)
         }
-    }
-    let mut allocated: i128 = 0;
-    for (((pos, _), units), plus) in shares.iter().zip(units).zip(plus) {
-        let units = units + i128::from(plus);
-        allocated += units;
-        bonus(*pos, Decimal::from_i128_with_scale(units, places));
-    }
-    PoolSummary {
+        None => split_decimals(pool_units, places, weights, rank),
+    };
+    let summary = PoolSummary {
         amount: pool,
         allocated: Decimal::from_i128_with_scale(allocated, places),
         remainder_units: u64::try_from(left).unwrap_or(0),
+    };
+    (summary, split)
+}
+
+/// Each member's share of the pool.
+pub(crate) enum Split {
+    /// Computed from the weight when asked (see [`Integers`]).
+    Integers(Integers, Vec<bool>),
+    /// Each member's share, computed already (absent without one).
+    Shares(Vec<Option<Decimal>>),
+}
+
+impl Split {
+    /// The share of member `i`, whose weight is `w`.
+    pub(crate) fn bonus(&self, i: usize, w: Option<Decimal>) -> Option<Decimal> {
+        match self {
+            Split::Integers(ints, plus) => {
+                let (units, _) = ints.divide(share(w)?)?;
+                let plus = i128::from(plus.get(i).copied().unwrap_or(false));
+                Some(Decimal::from_i128_with_scale(units + plus, ints.places))
+            }
+            Split::Shares(shares) => shares.get(i).copied().flatten(),
+        }
     }
 }
 
-/// Remainders as a comparable key: an exact integer numerator, or a decimal.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Rem {
-    Int(i128),
-    Dec(Decimal),
+/// pool × wᵢ / Σw in whole units, with exact integer remainders: the weights as
+/// integers at their largest scale, when every figure fits an `i128`.
+pub(crate) struct Integers {
+    pool: i128,
+    scale: u32,
+    total: i128,
+    places: u32,
 }
 
-/// Each share's whole units rounded down, its remainder (with the share's index),
-/// and the units left over.
-struct Floors {
-    units: Vec<i128>,
-    rems: Vec<(Rem, u32)>,
-    left: i128,
-}
+impl Integers {
+    fn new(pool_units: Decimal, places: u32, weights: &[Option<Decimal>]) -> Option<Integers> {
+        let scale = weights.iter().filter_map(|w| share(*w)).map(|w| w.scale()).max()?;
+        let mut total = 0i128;
+        let mut max = 0i128;
+        for w in weights.iter().filter_map(|w| share(*w)) {
+            let w = 10i128.checked_pow(scale - w.scale()).and_then(|f| w.mantissa().checked_mul(f))?;
+            // Positive weights: the partial sums only grow, so any overflow shows here.
+            total = total.checked_add(w)?;
+            max = max.max(w);
+        }
+        let pool = pool_units.mantissa();
+        // Every pool × weight fits when the largest does.
+        pool.checked_mul(max)?;
+        Some(Integers { pool, scale, total, places })
+    }
 
-fn index(j: usize) -> u32 {
-    u32::try_from(j).unwrap_or(u32::MAX)
-}
-
-/// pool × wᵢ / Σw in whole units with exact integer remainders, or `None` on overflow.
-fn split_integers(pool_units: Decimal, shares: &[(usize, Decimal)]) -> Option<Floors> {
-    let p = pool_units.mantissa();
-    let scale = shares.iter().map(|(_, w)| w.scale()).max()?;
-    let ints: Vec<i128> = shares
-        .iter()
-        .map(|(_, w)| 10i128.checked_pow(scale - w.scale()).and_then(|f| w.mantissa().checked_mul(f)))
-        .collect::<Option<_>>()?;
-    let total = ints.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
-    let mut units = Vec::with_capacity(shares.len());
-    let mut rems = Vec::with_capacity(shares.len());
-    let mut given = 0i128;
-    for (j, w) in ints.iter().enumerate() {
-        let num = p.checked_mul(*w)?;
-        let u = num / total;
-        given += u;
-        units.push(u);
+    /// A positive weight's whole units and remainder.
+    fn divide(&self, w: Decimal) -> Option<(i128, i128)> {
+        let w = 10i128.checked_pow(self.scale - w.scale()).and_then(|f| w.mantissa().checked_mul(f))?;
+        let num = self.pool.checked_mul(w)?;
+        let units = num / self.total;
         // num % total, without a second 128-bit division.
-        rems.push((Rem::Int(num - u * total), index(j)));
+        Some((units, num - units * self.total))
     }
-    Some(Floors { units, rems, left: p - given })
+
+    /// The split, and the units left over once every share is rounded down. The
+    /// shares are divided in parallel with `parallel` (integers: the same figures in
+    /// any order).
+    fn split(self, weights: &[Option<Decimal>], rank: &[u32]) -> (Split, i128) {
+        // (remainder, rank, member) for every member: −1 for those without a share,
+        // which sort after every share.
+        let mut keys: Vec<(i128, u32, u32)> = super::par::map_indices(weights.len(), |i| {
+            let rem = share(weights[i]).and_then(|w| self.divide(w)).map_or(-1, |(_, r)| r);
+            (rem, rank[i], u32::try_from(i).unwrap_or(u32::MAX))
+        });
+        // Σ units × total + Σ remainders = pool × total, so the units left over are
+        // Σ remainders / total: counted as whole totals and a part below one total
+        // (each remainder is below one total, so nothing overflows).
+        let (mut left, mut part) = (0i128, 0i128);
+        for (r, _, _) in &keys {
+            if *r > 0 {
+                if part >= self.total - r {
+                    part -= self.total - r;
+                    left += 1;
+                } else {
+                    part += r;
+                }
+            }
+        }
+        let count = keys.iter().filter(|k| k.0 >= 0).count();
+        let units_left = usize::try_from(left).unwrap_or(0);
+        // Only which shares get a unit more matters: the `units_left` largest
+        // remainders (ties: better rank first) are selected, not sorted (O(n)). The
+        // keys are distinct (the ranks are), so the selection is exactly the sorted
+        // order's prefix.
+        let mut plus = vec![false; weights.len()];
+        if units_left >= count {
+            for (r, _, i) in &keys {
+                if *r >= 0 {
+                    plus[*i as usize] = true;
+                }
+            }
+        } else if units_left > 0 {
+            keys.select_nth_unstable_by(units_left - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, _, i) in &keys[..units_left] {
+                plus[*i as usize] = true;
+            }
+        }
+        (Split::Integers(self, plus), left)
+    }
 }
 
 /// The same in 28-digit decimals (remainders may be inexact in their last digit).
 /// The weights are added up in the members' own order, as they were given.
-fn split_decimals(
-    pool_units: Decimal,
-    places: u32,
-    shares: &[(usize, Decimal)],
-    weights: &[Option<Decimal>],
-    order: &[usize],
-) -> Floors {
-    let mut by_member: Vec<Option<Decimal>> = vec![None; weights.len()];
-    for (w, &i) in weights.iter().zip(order) {
-        by_member[i] = *w;
-    }
-    let total: Decimal = by_member.iter().flatten().filter(|w| **w > Decimal::ZERO).sum();
+fn split_decimals(pool_units: Decimal, places: u32, weights: &[Option<Decimal>], rank: &[u32]) -> (Split, i128, i128) {
+    let total: Decimal = weights.iter().filter_map(|w| share(*w)).sum();
     let unit = Decimal::new(1, places);
-    let mut units = Vec::with_capacity(shares.len());
-    let mut rems = Vec::with_capacity(shares.len());
+    let mut units: Vec<Option<i128>> = vec![None; weights.len()];
+    let mut rems: Vec<(Decimal, u32, u32)> = Vec::new();
     let mut given = Decimal::ZERO;
-    for (j, (_, w)) in shares.iter().enumerate() {
-        let exact = pool_units * *w / total;
+    for (i, w) in weights.iter().enumerate() {
+        let Some(w) = share(*w) else { continue };
+        let exact = pool_units * w / total;
         let down = round(exact, places, RoundingMode::Floor);
         given += down;
-        units.push((down / unit).trunc().mantissa());
-        rems.push((Rem::Dec(exact - down), index(j)));
+        units[i] = Some((down / unit).trunc().mantissa());
+        rems.push((exact - down, rank[i], u32::try_from(i).unwrap_or(u32::MAX)));
     }
     let left = ((pool_units - given) / unit).trunc().mantissa();
-    Floors { units, rems, left }
+    let units_left = usize::try_from(left).unwrap_or(0);
+    let mut plus = vec![units_left >= rems.len(); weights.len()];
+    if units_left > 0 && units_left < rems.len() {
+        rems.select_nth_unstable_by(units_left - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, _, i) in &rems[..units_left] {
+            plus[*i as usize] = true;
+        }
+    }
+    let mut allocated = 0i128;
+    let shares = units
+        .iter()
+        .zip(plus)
+        .map(|(u, plus)| {
+            u.map(|u| {
+                allocated += u + i128::from(plus);
+                Decimal::from_i128_with_scale(u + i128::from(plus), places)
+            })
+        })
+        .collect();
+    (Split::Shares(shares), left, allocated)
 }
 
 #[cfg(test)]
@@ -295,41 +351,51 @@ mod tests {
 
     use super::*;
 
-    /// The rule as written: every share rounded down, then the remainders sorted
-    /// (largest first, better rank first) and one unit each to the first ones.
-    fn naive(pool: Decimal, places: u32, weights: &[Option<Decimal>]) -> Vec<Option<Decimal>> {
+    /// The rule as written: the members in rank order, every share rounded down, then
+    /// the remainders sorted (largest first, better rank first) and one unit each to
+    /// the first ones.
+    fn naive(pool: Decimal, places: u32, weights: &[Option<Decimal>], rank: &[u32]) -> Vec<Option<Decimal>> {
+        let mut by_rank: Vec<usize> = (0..weights.len()).collect();
+        by_rank.sort_by_key(|&i| rank[i]);
         let shares: Vec<(usize, Decimal)> =
-            weights.iter().enumerate().filter_map(|(i, w)| w.filter(|w| *w > Decimal::ZERO).map(|w| (i, w))).collect();
+            by_rank.iter().filter_map(|&i| weights[i].filter(|w| *w > Decimal::ZERO).map(|w| (i, w))).collect();
         let mut out = vec![None; weights.len()];
         if shares.is_empty() {
             return out;
         }
         let pool_units = round(pool, places, RoundingMode::Floor);
-        let Floors { units, mut rems, left } = split_integers(pool_units, &shares).unwrap();
-        rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let ints = Integers::new(pool_units, places, weights).unwrap();
+        let (units, rems): (Vec<i128>, Vec<i128>) = shares.iter().map(|(_, w)| ints.divide(*w).unwrap()).unzip();
+        let left = pool_units.mantissa() - units.iter().sum::<i128>();
+        let mut keyed: Vec<(i128, usize)> = rems.into_iter().enumerate().map(|(j, r)| (r, j)).collect();
+        keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut plus = vec![false; shares.len()];
-        for (_, j) in rems.iter().take(usize::try_from(left).unwrap()) {
-            plus[*j as usize] = true;
+        for (_, j) in keyed.iter().take(usize::try_from(left).unwrap()) {
+            plus[*j] = true;
         }
-        for (j, (pos, _)) in shares.iter().enumerate() {
-            out[*pos] = Some(Decimal::from_i128_with_scale(units[j] + i128::from(plus[j]), places));
+        for (j, (i, _)) in shares.iter().enumerate() {
+            out[*i] = Some(Decimal::from_i128_with_scale(units[j] + i128::from(plus[j]), places));
         }
         out
     }
 
+    /// Weights for a few members and a rank for each (a shuffled permutation).
+    fn members() -> impl Strategy<Value = (Vec<Option<Decimal>>, Vec<u32>)> {
+        proptest::collection::vec(proptest::option::of((0i64..5, 0u32..3)), 0..40).prop_flat_map(|w| {
+            let n = u32::try_from(w.len()).unwrap();
+            let weights: Vec<Option<Decimal>> = w.into_iter().map(|w| w.map(|(m, s)| Decimal::new(m, s))).collect();
+            (Just(weights), Just((0..n).collect::<Vec<u32>>()).prop_shuffle())
+        })
+    }
+
     proptest! {
         #[test]
-        fn selecting_the_remainders_is_sorting_them(
-            weights in proptest::collection::vec(proptest::option::of((0i64..5, 0u32..3)), 0..40),
-            pool in 0i64..10_000,
-        ) {
+        fn selecting_the_remainders_is_sorting_them((weights, rank) in members(), pool in 0i64..10_000) {
             // Few distinct weights: many equal remainders, broken by rank.
-            let weights: Vec<Option<Decimal>> = weights.into_iter().map(|w| w.map(|(m, s)| Decimal::new(m, s))).collect();
-            let order: Vec<usize> = (0..weights.len()).rev().collect();
             let pool = Decimal::new(pool, 2);
-            let mut got = vec![None; weights.len()];
-            let summary = split_pool(pool, 2, &weights, &order, |pos, b| got[pos] = Some(b));
-            prop_assert_eq!(&got, &naive(pool, 2, &weights));
+            let (summary, split) = split_pool(pool, 2, &weights, &rank);
+            let got: Vec<Option<Decimal>> = weights.iter().enumerate().map(|(i, w)| split.bonus(i, *w)).collect();
+            prop_assert_eq!(&got, &naive(pool, 2, &weights, &rank));
             if got.iter().any(Option::is_some) {
                 prop_assert_eq!(summary.allocated, pool);
             }
@@ -341,15 +407,14 @@ mod tests {
         // 10^26 and 10^-28 have no common scale in an i128: the decimal path.
         let big = Decimal::from_i128_with_scale(10i128.pow(26), 0);
         let tiny = Decimal::new(1, 28);
-        let weights = [Some(big), Some(big), Some(tiny), None, Some(big)]; // in rank order
-        let shares: Vec<(usize, Decimal)> = weights.iter().enumerate().filter_map(|(i, w)| w.map(|w| (i, w))).collect();
-        assert!(split_integers(Decimal::new(10_000, 2), &shares).is_none());
-        let order = [4, 3, 2, 1, 0];
-        let mut got = vec![None; weights.len()];
-        let summary = split_pool(Decimal::new(100, 0), 2, &weights, &order, |pos, b| got[pos] = Some(b));
+        let weights = [Some(big), None, Some(tiny), Some(big), Some(big)];
+        assert!(Integers::new(Decimal::new(10_000, 2), 2, &weights).is_none());
+        let rank = [4, 3, 2, 1, 0];
+        let (summary, split) = split_pool(Decimal::new(100, 0), 2, &weights, &rank);
+        let got: Vec<Option<Decimal>> = weights.iter().enumerate().map(|(i, w)| split.bonus(i, *w)).collect();
         assert_eq!(summary.allocated, Decimal::new(10_000, 2));
         // Three equal shares of 33.33 and one unit left, to the best-ranked of them.
         let got: Vec<String> = got.iter().map(|g| g.map(|d| d.to_string()).unwrap_or_default()).collect();
-        assert_eq!(got, ["33.34", "33.33", "0.00", "", "33.33"]);
+        assert_eq!(got, ["33.33", "", "0.00", "33.33", "33.34"]);
     }
 }

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use super::par;
 use crate::result::ScoreCard;
 
 /// The members' indices, best first: higher score, then more points on each
@@ -17,7 +18,7 @@ use crate::result::ScoreCard;
 pub(crate) fn order(cards: &[ScoreCard], tie_breakers: &[String]) -> Vec<usize> {
     let points = tie_breaker_points(cards, tie_breakers);
     match packed_keys(cards, &points, tie_breakers.len()) {
-        Some(keys) => order_packed(cards, keys),
+        Some(pairs) => order_packed(cards, pairs),
         None => order_general(cards, &points, tie_breakers.len()),
     }
 }
@@ -69,14 +70,27 @@ struct Column {
 }
 
 impl Column {
-    /// The column of `values`, when every one fits an `i128` at the common scale and
-    /// the distances a `u64`.
-    fn new(values: impl Iterator<Item = Option<Decimal>> + Clone) -> Option<Column> {
-        let scale = values.clone().flatten().map(|d| d.scale()).max().unwrap_or(0);
+    /// The column of the values `value(0..n)`, when every one fits an `i128` at the
+    /// common scale and the distances a `u64` (chunks of members in parallel with
+    /// `parallel`).
+    fn new(n: usize, value: impl Fn(usize) -> Option<Decimal> + Sync + Send) -> Option<Column> {
+        let scale = par::map_ranges(n, |r| r.filter_map(&value).map(|d| d.scale()).max().unwrap_or(0))
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        let chunks = par::map_ranges(n, |r| {
+            let mut range: Option<(i128, i128)> = None;
+            for d in r.filter_map(&value) {
+                let v = at_scale(d, scale)?;
+                range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+            }
+            Some(range)
+        });
         let mut range: Option<(i128, i128)> = None;
-        for d in values.flatten() {
-            let v = at_scale(d, scale)?;
-            range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        for chunk in chunks {
+            if let Some((lo, hi)) = chunk? {
+                range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
         }
         let (min, max) = range.unwrap_or((0, 0));
         let missing = u64::try_from(max.checked_sub(min)?).ok()?.checked_add(1)?;
@@ -89,54 +103,51 @@ impl Column {
     }
 }
 
-/// The packed keys (smaller is better), or `None` when they do not fit in 64 bits.
-fn packed_keys(cards: &[ScoreCard], points: &[Option<Decimal>], k: usize) -> Option<Vec<u64>> {
-    let score = Column::new(cards.iter().map(|c| Some(c.score)))?;
+/// Every member's packed key (smaller is better) beside its index, or `None` when
+/// the keys do not fit in 64 bits.
+fn packed_keys(cards: &[ScoreCard], points: &[Option<Decimal>], k: usize) -> Option<Vec<(u64, u32)>> {
+    let n = cards.len();
+    let score = Column::new(n, |i| Some(cards[i].score))?;
     let mut bits = score.bits;
-    let mut keys: Vec<u64> = cards.iter().map(|c| score.part(Some(c.score))).collect();
+    let mut pairs: Vec<(u64, u32)> =
+        par::map_indices(n, |i| (score.part(Some(cards[i].score)), u32::try_from(i).unwrap_or(u32::MAX)));
     for t in 0..k {
-        let values = points.iter().skip(t).step_by(k).copied();
-        let col = Column::new(values.clone())?;
+        let value = |i: usize| points[i * k + t];
+        let col = Column::new(n, value)?;
         bits += col.bits;
         if bits > 64 {
             return None;
         }
-        for (key, v) in keys.iter_mut().zip(values) {
-            *key = (*key << col.bits) | col.part(v);
-        }
+        par::for_each_mut(&mut pairs, |i, pair| pair.0 = (pair.0 << col.bits) | col.part(value(i)));
     }
-    Some(keys)
+    Some(pairs)
 }
 
 /// Sorts `(key, index)` pairs: in parallel with the `parallel` feature (the pairs
-/// are distinct, so every sort gives the same order).
-fn sort_pairs(pairs: &mut [(u64, u32)]) {
+/// are distinct, so every sort gives the same order); then each run of equal keys
+/// by id (the runs in parallel).
+fn sort_pairs(cards: &[ScoreCard], pairs: &mut [(u64, u32)]) {
+    let by_id = |run: &mut [(u64, u32)]| {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| cards[a.1 as usize].id.cmp(&cards[b.1 as usize].id));
+        }
+    };
     #[cfg(feature = "parallel")]
     {
-        use rayon::slice::ParallelSliceMut;
+        use rayon::prelude::*;
         pairs.par_sort_unstable();
+        pairs.par_chunk_by_mut(|a, b| a.0 == b.0).for_each(by_id);
     }
     #[cfg(not(feature = "parallel"))]
-    pairs.sort_unstable();
+    {
+        pairs.sort_unstable();
+        pairs.chunk_by_mut(|a, b| a.0 == b.0).for_each(by_id);
+    }
 }
 
-fn order_packed(cards: &[ScoreCard], keys: Vec<u64>) -> Vec<usize> {
-    let mut pairs: Vec<(u64, u32)> =
-        keys.into_iter().enumerate().map(|(i, k)| (k, u32::try_from(i).unwrap_or(u32::MAX))).collect();
-    sort_pairs(&mut pairs);
-    let mut idx: Vec<usize> = pairs.iter().map(|p| p.1 as usize).collect();
-    let mut start = 0;
-    while start < pairs.len() {
-        let mut end = start + 1;
-        while end < pairs.len() && pairs[end].0 == pairs[start].0 {
-            end += 1;
-        }
-        if end - start > 1 {
-            idx[start..end].sort_unstable_by(|&a, &b| cards[a].id.cmp(&cards[b].id));
-        }
-        start = end;
-    }
-    idx
+fn order_packed(cards: &[ScoreCard], mut pairs: Vec<(u64, u32)>) -> Vec<usize> {
+    sort_pairs(cards, &mut pairs);
+    par::map_indices(pairs.len(), |p| pairs[p].1 as usize)
 }
 
 /// The same order by comparisons, for scores or points too far apart to pack.

@@ -37,8 +37,9 @@ fn round4(d: Decimal) -> Decimal {
     crate::num::round(d, 4, crate::num::RoundingMode::HalfUp)
 }
 
-/// Group results in first-appearance order, and each member's fed-back coefficient
-/// (indexed like `cards`; empty when the roll-up has no `coefficient`).
+/// Group results in first-appearance order, and the coefficient each group feeds back
+/// to its members (indexed like the groups; empty when the roll-up has no
+/// `coefficient`).
 pub(crate) fn roll_up(
     scheme: &CompiledScheme,
     r: &RollupSpec,
@@ -123,10 +124,6 @@ pub(crate) fn roll_up(
             error,
         });
     }
-    let per_member = if r.coefficient.is_some() {
-        keys.iter().map(|&k| groups[k as usize].coefficient).collect()
-    } else {
-        Vec::new()
-    };
-    (groups, per_member)
+    let per_group = if r.coefficient.is_some() { groups.iter().map(|g| g.coefficient).collect() } else { Vec::new() };
+    (groups, per_group)
 }
