@@ -290,15 +290,22 @@ impl From<Map<String, Value>> for Values {
 
 impl FromIterator<(String, Value)> for Values {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut entries: Vec<(SmolStr, Input)> =
-            iter.into_iter().map(|(k, v)| (SmolStr::from(k), Input::from_json(v))).collect();
-        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
-            // A later value of the same name wins, as in a JSON object.
+        let (names, inputs) = iter.into_iter().map(|(k, v)| (SmolStr::from(k), Input::from_json(v))).unzip();
+        Values::from_parts(names, inputs)
+    }
+}
+
+impl Values {
+    /// Names and their values side by side, in any order (a later value of the same
+    /// name wins, as in a JSON object).
+    fn from_parts(mut names: Vec<SmolStr>, mut inputs: Vec<Input>) -> Values {
+        if !names.is_sorted_by(|a, b| a < b) {
+            let mut entries: Vec<(SmolStr, Input)> = names.into_iter().zip(inputs).collect();
             entries.reverse();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             entries.dedup_by(|a, b| a.0 == b.0);
+            (names, inputs) = entries.into_iter().unzip();
         }
-        let (names, inputs): (Vec<SmolStr>, Vec<Input>) = entries.into_iter().unzip();
         Values { names: shared_names(names), inputs }
     }
 }
@@ -324,13 +331,16 @@ impl<'de> Deserialize<'de> for Values {
                 f.write_str("an object of input values by name")
             }
 
-            // Straight into the sorted list, without building a JSON map first.
+            // Straight into names and values, without building a JSON map first (a
+            // name of up to 23 bytes is read without an allocation).
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Values, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    entries.push((k, v));
+                let n = map.size_hint().unwrap_or(0);
+                let (mut names, mut inputs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+                while let Some((k, v)) = map.next_entry::<SmolStr, Value>()? {
+                    names.push(k);
+                    inputs.push(Input::from_json(v));
                 }
-                Ok(entries.into_iter().collect())
+                Ok(Values::from_parts(names, inputs))
             }
         }
         d.deserialize_map(Entries)
