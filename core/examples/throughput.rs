@@ -7,8 +7,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/reference/scheme.json")).unwrap();
+    // SCHEME names another scheme file for the same generated employees (e.g. a variant of the reference).
+    let path = std::env::var("SCHEME")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/reference/scheme.json").to_owned());
+    let text = std::fs::read_to_string(path).unwrap();
     let scheme = kaohe::CompiledScheme::from_json(&text).unwrap();
     let people: Vec<kaohe::Employee> =
         generator::employees(n, 42).into_iter().map(|v| kaohe::Employee::from_value(v).unwrap()).collect();

@@ -265,19 +265,26 @@ impl Values {
     }
 }
 
-/// The names of a record, shared with the previous record read on this thread when
-/// they are the same (records of one batch nearly always name the same inputs).
+/// The names of a record, shared with an earlier record read on this thread that
+/// named the same inputs (records of one batch nearly always do; the few sets
+/// remembered cover inputs that some records leave out).
 fn shared_names(names: Vec<SmolStr>) -> Arc<[SmolStr]> {
+    /// How many sets of names each thread remembers.
+    const KEPT: usize = 4;
     thread_local! {
-        static LAST: std::cell::RefCell<Option<Arc<[SmolStr]>>> = const { std::cell::RefCell::new(None) };
+        static RECENT: std::cell::RefCell<Vec<Arc<[SmolStr]>>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    LAST.with(|last| {
-        let mut last = last.borrow_mut();
-        if let Some(shared) = last.as_ref().filter(|shared| ***shared == *names) {
-            return Arc::clone(shared);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some(i) = recent.iter().position(|shared| **shared == *names) {
+            recent[..=i].rotate_right(1);
+            return Arc::clone(&recent[0]);
         }
         let shared: Arc<[SmolStr]> = names.into();
-        *last = Some(Arc::clone(&shared));
+        if recent.len() == KEPT {
+            recent.pop();
+        }
+        recent.insert(0, Arc::clone(&shared));
         shared
     })
 }

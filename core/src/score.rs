@@ -29,42 +29,61 @@ pub struct Scratch {
     layout: Layout,
 }
 
-/// Where each of a scheme's inputs sits among a record's values, for one set of
-/// value names (records of a batch share theirs: [`crate::Values`]).
+/// Where each of a scheme's inputs sits among a record's values, for the last few
+/// sets of value names seen (records of a batch share theirs: [`crate::Values`]; a
+/// batch where an optional input is sometimes absent alternates between two sets).
 #[derive(Default)]
 struct Layout {
+    /// The most recently used first.
+    entries: Vec<LayoutEntry>,
+}
+
+/// The positions of one scheme's inputs among values named one way.
+struct LayoutEntry {
     /// The scheme and the names the positions were found for, held so that neither
     /// address can be reused by another while they are compared by address.
-    key: Option<(Arc<Inner>, Arc<[SmolStr]>)>,
+    key: (Arc<Inner>, Arc<[SmolStr]>),
     /// Per scheme input, its position among the values.
     positions: Vec<Option<u32>>,
 }
 
+/// How many sets of names a [`Layout`] remembers.
+const LAYOUTS: usize = 4;
+
 impl std::fmt::Debug for Layout {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Layout").field("positions", &self.positions).finish_non_exhaustive()
+        f.debug_list().entries(self.entries.iter().map(|e| &e.positions)).finish()
     }
 }
 
 impl Layout {
-    /// The positions of `scheme`'s inputs among values named `names`: found by one
-    /// merge of the two sorted lists, unless these names and scheme were the last.
+    /// The positions of `scheme`'s inputs among values named `names`: remembered, or
+    /// found by one merge of the two sorted lists.
     fn positions(&mut self, scheme: &Arc<Inner>, names: &Arc<[SmolStr]>) -> &[Option<u32>] {
-        let same = self.key.as_ref().is_some_and(|(s, n)| Arc::ptr_eq(s, scheme) && Arc::ptr_eq(n, names));
-        if !same {
-            self.positions.clear();
-            let mut at = 0;
-            for spec in &scheme.inputs {
-                let name = spec.name.as_str();
-                while names.get(at).is_some_and(|k| k.as_str() < name) {
-                    at += 1;
+        let hit = self.entries.iter().position(|e| Arc::ptr_eq(&e.key.0, scheme) && Arc::ptr_eq(&e.key.1, names));
+        match hit {
+            Some(0) => {}
+            Some(i) => self.entries[..=i].rotate_right(1),
+            None => {
+                let mut positions = if self.entries.len() == LAYOUTS {
+                    self.entries.pop().map(|e| e.positions).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                positions.clear();
+                let mut at = 0;
+                for spec in &scheme.inputs {
+                    let name = spec.name.as_str();
+                    while names.get(at).is_some_and(|k| k.as_str() < name) {
+                        at += 1;
+                    }
+                    let found = names.get(at).is_some_and(|k| k.as_str() == name);
+                    positions.push(if found { u32::try_from(at).ok() } else { None });
                 }
-                let found = names.get(at).is_some_and(|k| k.as_str() == name);
-                self.positions.push(if found { u32::try_from(at).ok() } else { None });
+                self.entries.insert(0, LayoutEntry { key: (Arc::clone(scheme), Arc::clone(names)), positions });
             }
-            self.key = Some((Arc::clone(scheme), Arc::clone(names)));
         }
-        &self.positions
+        self.entries.first().map_or(&[], |e| &e.positions)
     }
 }
 
@@ -126,8 +145,16 @@ impl CompiledScheme {
         let mut indicators = Vec::with_capacity(s.leaves.len());
         let mut any_excluded = false;
         for leaf in &s.leaves {
-            let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
-            let (shown, a) = self.achievement(leaf, actual, slots, eval)?;
+            let (shown, a) = if let Scorer::Script(script) = &leaf.scorer {
+                let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
+                self.scripted(leaf, script, actual, slots, eval)?
+            } else if let Some(i) = leaf.value.slot() {
+                // A bare name (most indicators): scored from the slot as it is.
+                self.achievement(leaf, &slots[i])?
+            } else {
+                let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
+                self.achievement(leaf, &actual)?
+            };
             let (status, achievement) = match (a, leaf.missing) {
                 (Some(a), _) => (Status::Scored, Some(a)),
                 (None, Missing::Zero) => (Status::MissingZero, Some(Decimal::ZERO)),
@@ -278,15 +305,37 @@ impl CompiledScheme {
         }
     }
 
-    /// The achievement of a leaf from its actual, and the actual as shown.
-    fn achievement(
+    /// The achievement of a script-scored leaf: the script runs with `actual` set.
+    fn scripted(
         &self,
         leaf: &Leaf,
+        script: &crate::script::Compiled,
         actual: Val,
         slots: &mut [Val],
         eval: &mut EvalScratch,
     ) -> Result<(Option<Actual>, Option<Decimal>), KaoheError> {
         let s = &*self.inner;
+        let shown = shown(&actual);
+        slots[s.actual_slot] = actual;
+        let r = script.eval(&s.engine, slots, eval).map_err(eval_err(&script.path))?;
+        slots[s.actual_slot] = Val::None;
+        match r {
+            Val::Num(a) => Ok((shown, Some(a))),
+            Val::None => Ok((shown, None)),
+            other => Err(runtime(
+                &script.path,
+                format!(
+                    "the script of '{}' must return a number (the achievement), not {}",
+                    leaf.id,
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// The achievement of a leaf scored by its scoring type (not a script) from its
+    /// actual, and the actual as shown.
+    fn achievement(&self, leaf: &Leaf, actual: &Val) -> Result<(Option<Actual>, Option<Decimal>), KaoheError> {
         let need_num = |v: &Val| -> Result<Decimal, KaoheError> {
             v.as_num().ok_or_else(|| {
                 runtime(
@@ -296,28 +345,11 @@ impl CompiledScheme {
             })
         };
         let a = match &leaf.scorer {
-            Scorer::Script(script) => {
-                let shown = shown(&actual);
-                slots[s.actual_slot] = actual;
-                let r = script.eval(&s.engine, slots, eval).map_err(eval_err(&script.path))?;
-                slots[s.actual_slot] = Val::None;
-                return match r {
-                    Val::Num(a) => Ok((shown, Some(a))),
-                    Val::None => Ok((shown, None)),
-                    other => Err(runtime(
-                        &script.path,
-                        format!(
-                            "the script of '{}' must return a number (the achievement), not {}",
-                            leaf.id,
-                            other.type_name()
-                        ),
-                    )),
-                };
-            }
+            Scorer::Script(_) => unreachable_script(leaf)?,
             // Every other scoring needs a value.
             _ if actual.is_none() => return Ok((None, None)),
             Scorer::Ratio { target, recip, lower, floor, cap } => {
-                let x = need_num(&actual)?;
+                let x = need_num(actual)?;
                 let raw = if *lower {
                     if x.is_zero() { Some(*cap) } else { target.checked_div(x) }
                 } else {
@@ -330,18 +362,18 @@ impl CompiledScheme {
                 clamp(raw, *floor, *cap)
             }
             Scorer::Linear { points } => {
-                let x = need_num(&actual)?;
+                let x = need_num(actual)?;
                 interpolate(points, x)
                     .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?
             }
             Scorer::Bands { bands, otherwise } => {
-                let x = need_num(&actual)?;
+                let x = need_num(actual)?;
                 bands
                     .iter()
                     .find(|(lo, hi, _)| lo.is_none_or(|l| le(l, x)) && hi.is_none_or(|h| lt(x, h)))
                     .map_or(*otherwise, |b| b.2)
             }
-            Scorer::PassFail => match &actual {
+            Scorer::PassFail => match actual {
                 Val::Bool(b) => Decimal::from(u8::from(*b)),
                 Val::Num(d) => Decimal::from(u8::from(!d.is_zero())),
                 other => {
@@ -356,7 +388,7 @@ impl CompiledScheme {
                 }
             },
             Scorer::Rating { lo, hi, raters, trim, mapping } => {
-                let Val::Ratings(groups) = &actual else {
+                let Val::Ratings(groups) = actual else {
                     return Err(runtime(&leaf.value.path, format!("rating indicator '{}' needs ratings", leaf.id)));
                 };
                 let mut weighted = Decimal::ZERO;
@@ -387,7 +419,7 @@ impl CompiledScheme {
                 return Ok((Some(Actual::Number(r)), Some(a)));
             }
         };
-        Ok((shown(&actual), Some(a)))
+        Ok((shown(actual), Some(a)))
     }
 
     fn missing_error(&self, leaf: &Leaf, slots: &[Val]) -> KaoheError {
@@ -513,6 +545,13 @@ pub fn record(index: usize, v: Value) -> Result<Employee, EmployeeError> {
         });
         EmployeeError { id, error }
     })
+}
+
+/// A script-scored leaf reached [`CompiledScheme::achievement`], which only scores
+/// the other types: an internal error rather than a panic.
+fn unreachable_script(leaf: &Leaf) -> Result<Decimal, KaoheError> {
+    Err(KaoheError::new(ErrorCode::ScriptRuntime, format!("indicator '{}' is scored by its script", leaf.id))
+        .at(&leaf.path))
 }
 
 /// Whether `a × b` is representable without rounding, so that multiplying by an exact

@@ -604,8 +604,17 @@ impl Compiled {
         matches!(self.body, Body::Plan(_))
     }
 
-    /// Evaluates over the employee's slots, reusing `scratch` between calls.
+    /// The slot of a bare name (`"value": "orders"`): read as it is, nothing to run.
     #[inline]
+    pub fn slot(&self) -> Option<usize> {
+        match &self.body {
+            Body::Plan(Plan::Slot(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Evaluates over the employee's slots, reusing `scratch` between calls.
+    #[inline(always)]
     pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
         if let Body::Plan(Plan::Slot(i)) = &self.body {
             // A bare name (most indicator values): its value, or no value, inline in the
@@ -616,6 +625,7 @@ impl Compiled {
     }
 
     /// [`Compiled::eval`] of anything but a bare name.
+    #[inline(never)]
     fn run(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
         if self.reads.iter().any(|r| r.strict && slots[r.slot].is_none()) {
             return Ok(Val::None);
@@ -623,9 +633,11 @@ impl Compiled {
         match &self.body {
             Body::Plan(p) => {
                 let locals = &mut scratch.locals;
-                locals.clear();
-                locals.resize(self.n_locals, Val::None);
-                eval_plan(p, slots, locals)
+                if self.n_locals > 0 {
+                    locals.clear();
+                    locals.resize(self.n_locals, Val::None);
+                }
+                eval_plan(p, slots, locals).map_err(|e| *e)
             }
             Body::Rhai(ast) => {
                 let scope = &mut scratch.scope;
@@ -680,41 +692,59 @@ fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     r.ok_or_else(|| EvalError::runtime(format!("Arithmetic overflow: {a} and {b}")))
 }
 
-fn boolean(v: Val) -> Result<bool, EvalError> {
+fn boolean(v: Val) -> Result<bool, Box<EvalError>> {
     match v {
         Val::Bool(b) => Ok(b),
-        other => Err(EvalError::runtime(format!("a condition must be true or false, not {}", other.type_name()))),
+        other => {
+            Err(Box::new(EvalError::runtime(format!("a condition must be true or false, not {}", other.type_name()))))
+        }
     }
 }
 
-fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalError> {
+/// What evaluating a plan gives: its value, or why it failed (boxed, so that the
+/// result of every step stays small).
+type Eval = Result<Val, Box<EvalError>>;
+
+/// A plan's value, with the leaves (a constant, a name, a local) read right here
+/// rather than through another call of [`eval_plan`].
+#[inline(always)]
+fn operand(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
+    match p {
+        Plan::Const(v) => Ok(v.clone()),
+        Plan::Slot(i) => Ok(slots[*i].clone()),
+        Plan::Local(i) => Ok(locals[*i].clone()),
+        _ => eval_plan(p, slots, locals),
+    }
+}
+
+fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
     Ok(match p {
         Plan::Const(v) => v.clone(),
         Plan::Slot(i) => slots[*i].clone(),
         Plan::Local(i) => locals[*i].clone(),
         Plan::Block(lets, result) => {
             for (idx, value) in lets {
-                locals[*idx] = eval_plan(value, slots, locals)?;
+                locals[*idx] = operand(value, slots, locals)?;
             }
-            eval_plan(result, slots, locals)?
+            operand(result, slots, locals)?
         }
         Plan::If(cond, then, other) => {
-            if boolean(eval_plan(cond, slots, locals)?)? {
-                eval_plan(then, slots, locals)?
+            if boolean(operand(cond, slots, locals)?)? {
+                operand(then, slots, locals)?
             } else {
-                eval_plan(other, slots, locals)?
+                operand(other, slots, locals)?
             }
         }
-        Plan::Neg(x) => match eval_plan(x, slots, locals)? {
+        Plan::Neg(x) => match operand(x, slots, locals)? {
             Val::Num(d) => Val::Num(-d),
             _ => Val::None,
         },
-        Plan::Not(x) => match eval_plan(x, slots, locals)? {
+        Plan::Not(x) => match operand(x, slots, locals)? {
             Val::Bool(b) => Val::Bool(!b),
             _ => Val::None,
         },
         Plan::Bin(op, a, b) => {
-            let (a, b) = (eval_plan(a, slots, locals)?, eval_plan(b, slots, locals)?);
+            let (a, b) = (operand(a, slots, locals)?, operand(b, slots, locals)?);
             match (a, b) {
                 (Val::Num(x), Val::Num(y)) => match op {
                     BinOp::Lt => Val::Bool(crate::num::lt(x, y)),
@@ -723,7 +753,7 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalErr
                     BinOp::Ge => Val::Bool(crate::num::le(y, x)),
                     BinOp::Eq => Val::Bool(crate::num::cmp(x, y).is_eq()),
                     BinOp::Ne => Val::Bool(crate::num::cmp(x, y).is_ne()),
-                    _ => Val::Num(arith(*op, x, y)?),
+                    _ => Val::Num(arith(*op, x, y).map_err(Box::new)?),
                 },
                 (Val::Bool(x), Val::Bool(y)) => match op {
                     BinOp::Eq => Val::Bool(x == y),
@@ -736,43 +766,48 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Result<Val, EvalErr
         Plan::And(xs) | Plan::Or(xs) => {
             let want = matches!(p, Plan::Or(_));
             for x in xs {
-                if boolean(eval_plan(x, slots, locals)?)? == want {
+                if boolean(operand(x, slots, locals)?)? == want {
                     return Ok(Val::Bool(want));
                 }
             }
             Val::Bool(!want)
         }
-        Plan::Call(f, args) => {
-            // Every value evaluated in order into one buffer, then the arguments as views of
-            // it: no allocation for the usual handful of arguments.
-            let mut flat: SmallVec<[Val; 8]> = SmallVec::new();
-            for a in args {
-                match a {
-                    PlanArg::One(p) => flat.push(eval_plan(p, slots, locals)?),
-                    PlanArg::Many(ps) => {
-                        for p in ps {
-                            flat.push(eval_plan(p, slots, locals)?);
-                        }
-                    }
-                }
-            }
-            let mut at = 0;
-            let mut vals: SmallVec<[Arg<'_>; 4]> = SmallVec::with_capacity(args.len());
-            for a in args {
-                match a {
-                    PlanArg::One(_) => {
-                        vals.push(Arg::One(flat[at].clone()));
-                        at += 1;
-                    }
-                    PlanArg::Many(ps) => {
-                        vals.push(Arg::Many(&flat[at..at + ps.len()]));
-                        at += ps.len();
-                    }
-                }
-            }
-            crate::value::call(*f, &vals).map_err(EvalError::runtime)?
-        }
+        Plan::Call(f, args) => return eval_call(*f, args, slots, locals),
     })
+}
+
+/// A call of a provided function, apart from [`eval_plan`] so that its argument
+/// buffers do not weigh on every other step's stack frame.
+#[inline(never)]
+fn eval_call(f: Func, args: &[PlanArg], slots: &[Val], locals: &mut [Val]) -> Eval {
+    // Every value evaluated in order into one buffer, then the arguments as views of
+    // it: no allocation for the usual handful of arguments.
+    let mut flat: SmallVec<[Val; 8]> = SmallVec::new();
+    for a in args {
+        match a {
+            PlanArg::One(p) => flat.push(operand(p, slots, locals)?),
+            PlanArg::Many(ps) => {
+                for p in ps {
+                    flat.push(operand(p, slots, locals)?);
+                }
+            }
+        }
+    }
+    let mut at = 0;
+    let mut vals: SmallVec<[Arg<'_>; 4]> = SmallVec::with_capacity(args.len());
+    for a in args {
+        match a {
+            PlanArg::One(_) => {
+                vals.push(Arg::One(flat[at].clone()));
+                at += 1;
+            }
+            PlanArg::Many(ps) => {
+                vals.push(Arg::Many(&flat[at..at + ps.len()]));
+                at += ps.len();
+            }
+        }
+    }
+    crate::value::call(f, &vals).map_err(|m| Box::new(EvalError::runtime(m)))
 }
 
 #[cfg(test)]
