@@ -185,17 +185,25 @@ impl InputSpec {
     }
 
     /// Ratings read with the record: shared as they are when the scheme weighs every
-    /// group given, otherwise only the weighed groups are kept.
+    /// group given (a group given an empty list counts as not given: whoever reads
+    /// ratings skips it), otherwise only the weighed groups are kept.
     fn read_ratings(&self, given: &Arc<Ratings>) -> Result<Val, KaoheError> {
-        let weighed = |group: &str| self.groups.is_empty() || self.groups.iter().any(|g| **g == *group);
+        let mut share = true;
+        let mut any = false;
         for (group, xs) in given.iter() {
-            if weighed(group) {
+            if xs.is_empty() {
+                continue;
+            }
+            if self.groups.is_empty() || self.groups.iter().any(|g| **g == *group) {
                 for x in xs {
                     self.check_scale(*x, group)?;
                 }
+                any = true;
+            } else {
+                share = false;
             }
         }
-        if given.iter().all(|(group, xs)| !xs.is_empty() && weighed(group)) {
+        if share && any {
             return Ok(Val::Ratings(given.clone()));
         }
         let mut out = Ratings::default();
@@ -283,6 +291,15 @@ mod tests {
         assert_eq!(weighed.read(Some(&only_board)), Ok(Val::None));
         let empty = json(r#"{"peer": [], "manager": [2]}"#);
         let Ok(Val::Ratings(m)) = weighed.read(Some(&empty)) else { panic!("ratings") };
-        assert_eq!((m.len(), m.get("peer")), (1, None), "an empty group is left out");
+        let given: Vec<_> = m.iter().filter(|(_, xs)| !xs.is_empty()).map(|(g, _)| g).collect();
+        assert_eq!(given, ["manager"], "an empty group counts as not given");
+        let board_empty = json(r#"{"board": [], "manager": [2]}"#);
+        let Ok(Val::Ratings(m)) = weighed.read(Some(&board_empty)) else { panic!("ratings") };
+        assert!(
+            matches!(board_empty, Input::Ratings(ref r) if Arc::ptr_eq(r, &m)),
+            "shared: only an empty group is not weighed"
+        );
+        let all_empty = json(r#"{"peer": [], "manager": []}"#);
+        assert_eq!(weighed.read(Some(&all_empty)), Ok(Val::None), "no rating at all is no value");
     }
 }

@@ -157,7 +157,8 @@ fn to_dynamic(v: &Val) -> Dynamic {
         Val::Text(t) => Dynamic::from(ImmutableString::from(&**t)),
         Val::Ratings(r) => {
             let mut map = rhai::Map::new();
-            for (group, xs) in r.iter() {
+            // A group given an empty list is no group (see `InputSpec::read_ratings`).
+            for (group, xs) in r.iter().filter(|(_, xs)| !xs.is_empty()) {
                 let arr: rhai::Array = xs.iter().map(|d| Dynamic::from_decimal(*d)).collect();
                 map.insert(group.into(), Dynamic::from_array(arr));
             }
@@ -813,6 +814,16 @@ fn eval_call(f: Func, args: &[PlanArg], slots: &[Val], locals: &mut [Val]) -> Ev
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_see_no_group_given_an_empty_list() {
+        let mut r = crate::value::Ratings::default();
+        r.push("peer", []);
+        r.push("manager", [Decimal::from(4)]);
+        let d = to_dynamic(&Val::Ratings(Arc::new(r)));
+        let keys: Vec<String> = d.cast::<rhai::Map>().keys().map(ToString::to_string).collect();
+        assert_eq!(keys, ["manager"]);
+    }
 
     fn names() -> HashMap<String, NameInfo> {
         let mut m = HashMap::new();

@@ -52,7 +52,9 @@ impl Val {
     }
 }
 
-/// Ratings of one employee by rater group (groups with no ratings are left out).
+/// Ratings of one employee by rater group. Ratings read with a record keep a group
+/// given an empty list (so that the record is written back as given); a value shares
+/// them as they are, and whoever reads a value's ratings skips such a group.
 ///
 /// Held flat, in one allocation for the usual few groups and ratings: a batch's
 /// ratings are read once per employee, and each separate allocation is a cache miss.
