@@ -118,7 +118,7 @@ fn mean(xs: &[Decimal]) -> Option<Decimal> {
     if xs.is_empty() {
         return None;
     }
-    let total: Decimal = xs.iter().copied().sum();
+    let total = xs.iter().try_fold(Decimal::ZERO, |t, x| t.checked_add(*x))?;
     total.checked_div(Decimal::from(xs.len()))
 }
 
@@ -187,7 +187,8 @@ impl CompiledScheme {
                 if any_excluded { num.checked_mul(a).and_then(|x| x.checked_div(den)) } else { num.checked_mul(a) }
                     .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
             let p = round(raw, places, mode);
-            subtotal += p;
+            subtotal =
+                subtotal.checked_add(p).ok_or_else(|| runtime(&leaf.path, "the sum of the points overflows".into()))?;
             line.points = Some(p);
             line.weight = if any_excluded { crate::num::normalized(num / den) } else { leaf.weight_shown };
             line.achievement = Some(crate::num::normalized(a));
@@ -224,7 +225,9 @@ impl CompiledScheme {
                             if let Some(hi) = max.filter(|hi| lt(*hi, x)) {
                                 x = hi;
                             }
-                            total += x;
+                            total = total
+                                .checked_add(x)
+                                .ok_or_else(|| runtime(&amount.path, "the adjusted total overflows".into()))?;
                             applied = true;
                         }
                     }
@@ -247,7 +250,11 @@ impl CompiledScheme {
             adjustments.push(AdjustmentResult {
                 id: adj.id.clone(),
                 applied,
-                delta: crate::num::normalized(total - before),
+                delta: crate::num::normalized(
+                    total
+                        .checked_sub(before)
+                        .ok_or_else(|| runtime("adjustments", format!("adjustment '{}' overflows", adj.id)))?,
+                ),
                 veto,
             });
             if veto {
@@ -405,8 +412,12 @@ impl CompiledScheme {
                         mean(xs)
                     };
                     let Some(m) = m else { continue };
-                    weighted += m * w;
-                    weight_sum += w;
+                    let (Some(sum), Some(weights)) =
+                        (m.checked_mul(*w).and_then(|x| weighted.checked_add(x)), weight_sum.checked_add(*w))
+                    else {
+                        return Err(runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)));
+                    };
+                    (weighted, weight_sum) = (sum, weights);
                 }
                 if weight_sum.is_zero() {
                     return Ok((None, None));
