@@ -91,7 +91,7 @@ fn runtime(path: &str, message: String) -> KaoheError {
     KaoheError::new(ErrorCode::ScriptRuntime, message).at(path)
 }
 
-fn eval_err(path: &str) -> impl Fn(EvalError) -> KaoheError + '_ {
+fn eval_err(path: &str) -> impl Fn(Box<EvalError>) -> KaoheError + '_ {
     move |e| e.into_error(path)
 }
 

@@ -616,7 +616,7 @@ impl Compiled {
 
     /// Evaluates over the employee's slots, reusing `scratch` between calls.
     #[inline(always)]
-    pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
+    pub fn eval(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Eval {
         if let Body::Plan(Plan::Slot(i)) = &self.body {
             // A bare name (most indicator values): its value, or no value, inline in the
             // caller (the value stays in registers).
@@ -627,7 +627,7 @@ impl Compiled {
 
     /// [`Compiled::eval`] of anything but a bare name.
     #[inline(never)]
-    fn run(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Result<Val, EvalError> {
+    fn run(&self, engine: &Engine, slots: &[Val], scratch: &mut EvalScratch) -> Eval {
         if self.reads.iter().any(|r| r.strict && slots[r.slot].is_none()) {
             return Ok(Val::None);
         }
@@ -638,7 +638,7 @@ impl Compiled {
                     locals.clear();
                     locals.resize(self.n_locals, Val::None);
                 }
-                eval_plan(p, slots, locals).map_err(|e| *e)
+                eval_plan(p, slots, locals)
             }
             Body::Rhai(ast) => {
                 let scope = &mut scratch.scope;
@@ -647,8 +647,8 @@ impl Compiled {
                     scope.push_constant_dynamic(r.name.clone(), to_dynamic(&slots[r.slot]));
                 }
                 match engine.eval_ast_with_scope::<Dynamic>(scope, ast) {
-                    Ok(d) => from_dynamic(d).map_err(EvalError::runtime),
-                    Err(e) => Err(eval_error(*e)),
+                    Ok(d) => from_dynamic(d).map_err(|m| Box::new(EvalError::runtime(m))),
+                    Err(e) => Err(Box::new(eval_error(*e))),
                 }
             }
         }
@@ -702,9 +702,9 @@ fn boolean(v: Val) -> Result<bool, Box<EvalError>> {
     }
 }
 
-/// What evaluating a plan gives: its value, or why it failed (boxed, so that the
-/// result of every step stays small).
-type Eval = Result<Val, Box<EvalError>>;
+/// What evaluating an expression gives: its value, or why it failed (boxed, so that
+/// the result of every step stays small).
+pub(crate) type Eval = Result<Val, Box<EvalError>>;
 
 /// A plan's value, with the leaves (a constant, a name, a local) read right here
 /// rather than through another call of [`eval_plan`].
@@ -851,7 +851,7 @@ mod tests {
             c = c.rhai_only();
         }
         let compiled = c.compile(src, "t", None).unwrap_or_else(|e| panic!("{src}: {e:?}"));
-        (compiled.is_native(), compiled.eval(&engine, s, &mut EvalScratch::default()))
+        (compiled.is_native(), compiled.eval(&engine, s, &mut EvalScratch::default()).map_err(|e| *e))
     }
 
     fn run(src: &str, s: &[Val]) -> (bool, Result<Val, EvalError>) {
