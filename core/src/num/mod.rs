@@ -12,6 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod div;
 mod fast;
 
 pub use fast::{clamp, cmp, le, lt, parse_plain};
@@ -178,6 +179,15 @@ impl RoundingMode {
             RoundingMode::Ceiling => RoundingStrategy::ToPositiveInfinity,
         }
     }
+}
+
+/// `a / b`, exactly [`Decimal::checked_div`] (the same value, scale and sign; `None`
+/// for a zero divisor or an overflow). Divisors whose mantissa fits in 32 bits (the
+/// usual targets, counts and weight sums) are divided here with `u64` divisions; any
+/// other case goes to rust_decimal.
+#[inline]
+pub fn checked_div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    div::div32(a, b).or_else(|| a.checked_div(b))
 }
 
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
