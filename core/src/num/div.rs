@@ -15,6 +15,9 @@ use rust_decimal::Decimal;
 /// Mantissas are below 2^96.
 const LIMIT: u128 = 1 << 96;
 
+/// The largest dividend whose mantissa times 10^9 still fits in a `u64`.
+const SMALL: u128 = (u64::MAX / 1_000_000_000) as u128;
+
 /// The largest scale.
 const MAX_SCALE: i32 = 28;
 
@@ -70,11 +73,21 @@ fn exact_div(q: u128, pow: u32) -> Option<u128> {
     if r == 0 { Some(d) } else { None }
 }
 
+/// `q % 10`, from the 32-bit words (2^32 and 2^64 are both 6 modulo 10).
+#[inline(always)]
+pub(super) fn mod10(q: u128) -> u64 {
+    (u64::from(q as u32) + 6 * (u64::from((q >> 32) as u32) + u64::from((q >> 64) as u32))) % 10
+}
+
 /// Strips trailing zeros the way rust_decimal does after an inexact division: by 10^8
 /// while the low 32 bits are zero, then 10^4, 10^2 and 10 once each, never below
 /// scale 0.
 #[inline]
 fn unscale(mut q: u128, mut scale: i32) -> (u128, i32) {
+    // Most quotients end in another digit: nothing to strip.
+    if scale == 0 || mod10(q) != 0 {
+        return (q, scale);
+    }
     while q as u32 == 0 && scale >= 8 {
         match exact_div(q, 100_000_000) {
             Some(d) => {
@@ -117,8 +130,21 @@ pub(super) fn div32(a: Decimal, b: Decimal) -> Option<Decimal> {
     }
     let negative = a.is_sign_negative() ^ b.is_sign_negative();
     let mut scale = a.scale() as i32 - b.scale() as i32;
-    let (mut q, mut rem) = div_rem_u32(n, d);
+    let (mut q, mut rem);
     let mut inexact = false;
+    if n <= SMALL && (0..=MAX_SCALE - 9).contains(&scale) {
+        // A small dividend: rust_decimal divides it, then (if there is a remainder)
+        // extends the quotient by nine digits. Dividing `n * 10^9` does both at once.
+        let big = n as u64 * 1_000_000_000;
+        let (qq, rr) = (big / u64::from(d), big % u64::from(d));
+        if rr == 0 && qq % 1_000_000_000 == 0 {
+            // `d` divides `n`: the quotient is exact at this scale.
+            return Some(from_u128(u128::from(qq / 1_000_000_000), negative, scale));
+        }
+        (q, rem, scale, inexact) = (u128::from(qq), rr as u32, scale + 9, true);
+    } else {
+        (q, rem) = div_rem_u32(n, d);
+    }
     if rem != 0 || scale < 0 {
         loop {
             let power = if rem == 0 {
@@ -132,11 +158,10 @@ pub(super) fn div32(a: Decimal, b: Decimal) -> Option<Decimal> {
                 if x == 0 {
                     // No room for another digit: round the last one half-to-even.
                     let twice = 2 * u64::from(rem);
-                    if twice > u64::from(d) || (twice == u64::from(d) && q & 1 == 1) {
-                        q += 1;
-                        if q == LIMIT {
-                            return None;
-                        }
+                    let up = twice > u64::from(d) || (twice == u64::from(d) && q & 1 == 1);
+                    q += u128::from(up);
+                    if q == LIMIT {
+                        return None;
                     }
                     break;
                 }
@@ -157,7 +182,13 @@ pub(super) fn div32(a: Decimal, b: Decimal) -> Option<Decimal> {
     if inexact {
         (q, scale) = unscale(q, scale);
     }
-    Some(Decimal::from_parts(q as u32, (q >> 32) as u32, (q >> 64) as u32, negative, scale as u32))
+    Some(from_u128(q, negative, scale))
+}
+
+/// The decimal with mantissa `q` (below 2^96) and `scale` (0..=28).
+#[inline(always)]
+fn from_u128(q: u128, negative: bool, scale: i32) -> Decimal {
+    Decimal::from_parts(q as u32, (q >> 32) as u32, (q >> 64) as u32, negative, scale as u32)
 }
 
 #[cfg(test)]
