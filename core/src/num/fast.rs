@@ -63,38 +63,106 @@ pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
     }
 }
 
-/// [`round`] on the `i128` mantissa: one division by a power of ten and the mode's
-/// rule for the remainder. `None` when the result would not fit (left to rust_decimal).
+/// 10^0 ..= 10^19 (every power of ten a `u64` holds).
+const POW10_U64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// Mantissas are below 2^96.
+const LIMIT: u128 = 1 << 96;
+
+/// Whether rounding moves the truncated quotient one unit away from zero. `inexact`:
+/// something was cut off; `half`: the cut-off part against half a unit; `odd`: the
+/// truncated quotient is odd.
+#[inline(always)]
+fn away(mode: RoundingMode, negative: bool, inexact: bool, half: std::cmp::Ordering, odd: bool) -> bool {
+    match mode {
+        RoundingMode::Down => false,
+        RoundingMode::Up => inexact,
+        RoundingMode::Floor => inexact && negative,
+        RoundingMode::Ceiling => inexact && !negative,
+        RoundingMode::HalfUp => half.is_ge(),
+        RoundingMode::HalfEven => half.is_gt() || (half.is_eq() && odd),
+    }
+}
+
+/// `n / 10^k` rounded toward zero and the remainder, for `n < 2^96` and `k <= 28`,
+/// without a `u128` division (a slow library call). A quotient by at least 10^20 is
+/// below 2^30: it is estimated from the top 64 bits of `n` over the top bits of 10^k
+/// (within one of the truth) and corrected. Other quotients are taken in steps of at
+/// most 10^9 (floor division composes) until the rest fits a `u64`.
+#[inline]
+fn div_rem_pow10(n: u128, k: u32) -> (u128, u128) {
+    let p = POW10[k as usize] as u128;
+    if k >= 20 {
+        if n < p {
+            return (0, n);
+        }
+        let mut q = u128::from((n >> 32) as u64 / (p >> 32) as u64);
+        let mut prod = q * p;
+        while prod > n {
+            q -= 1;
+            prod -= p;
+        }
+        while n - prod >= p {
+            q += 1;
+            prod += p;
+        }
+        return (q, n - prod);
+    }
+    let (mut q, mut left) = (n, k);
+    while q >> 64 != 0 && left > 0 {
+        let step = left.min(9);
+        q = super::div::div_rem_u32(q, POW10_U64[step as usize] as u32).0;
+        left -= step;
+    }
+    if let Ok(small) = u64::try_from(q) {
+        q = u128::from(small / POW10_U64[left as usize]);
+    }
+    (q, n - q * p)
+}
+
+/// [`round`] on the magnitude of the mantissa: a multiplication by a power of ten
+/// when the scale grows, else the truncated quotient by one and the mode's rule for
+/// what was cut off (its exact size from a multiplication), in `u64` when the mantissa
+/// fits. `None` when the result would not fit (left to rust_decimal).
 #[inline]
 pub(super) fn round(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decimal> {
-    let (m, scale) = (d.mantissa(), d.scale());
     if places > 28 {
         return None;
     }
+    let (scale, negative) = (d.scale(), d.is_sign_negative());
+    let n = d.mantissa().unsigned_abs();
     let q = if scale <= places {
-        POW10[(places - scale) as usize].checked_mul(m)?
+        let k = places - scale;
+        match u64::try_from(n).ok().filter(|_| k < 20).and_then(|n| n.checked_mul(POW10_U64[k as usize])) {
+            Some(q) => u128::from(q),
+            None => n.checked_mul(POW10[k as usize] as u128).filter(|&q| q < LIMIT)?,
+        }
     } else {
-        let div = POW10[(scale - places) as usize];
-        // Most mantissas and divisors fit in 64 bits, where division is one instruction.
-        let (q, r) = match (i64::try_from(m), i64::try_from(div)) {
-            (Ok(m), Ok(d)) => (i128::from(m / d), i128::from(m % d)),
-            _ => (m / div, m % div),
-        };
-        let away = match mode {
-            RoundingMode::Down => false,
-            RoundingMode::Up => r != 0,
-            RoundingMode::Floor => r < 0,
-            RoundingMode::Ceiling => r > 0,
-            RoundingMode::HalfUp => 2 * r.abs() >= div,
-            RoundingMode::HalfEven => {
-                let twice = 2 * r.abs();
-                twice > div || (twice == div && q % 2 != 0)
+        let k = scale - places;
+        match u64::try_from(n) {
+            Ok(n) if k < 20 => {
+                let p = POW10_U64[k as usize];
+                let q = n / p;
+                let r = n - q * p;
+                u128::from(q + u64::from(away(mode, negative, r != 0, r.cmp(&(p - r)), q & 1 == 1)))
             }
-        };
-        if away { q + m.signum() } else { q }
+            _ => {
+                let p = POW10[k as usize] as u128;
+                let (q, r) = div_rem_pow10(n, k);
+                q + u128::from(away(mode, negative, r != 0, r.cmp(&(p - r)), q & 1 == 1))
+            }
+        }
     };
-    // A zero result is never negative: from_i128 has no sign for 0.
-    Decimal::try_from_i128_with_scale(q, places).ok()
+    // A zero result is never negative: from_parts drops the sign of 0.
+    Some(Decimal::from_parts(q as u32, (q >> 32) as u32, (q >> 64) as u32, negative, places))
 }
 
 /// A plain literal (`-12.50`: an optional minus, digits, an optional point and
@@ -136,6 +204,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::num::RoundingMode;
 
     /// The same decimal bit for bit: value, scale and sign (of zero too).
     fn same(a: Option<Decimal>, b: Option<Decimal>) -> bool {
@@ -153,6 +222,79 @@ mod tests {
             Just(Decimal::MAX),
             Just(Decimal::MIN),
         ]
+    }
+
+    /// 28-digit mantissas (10^27 ..= 2^96 - 1), the products and quotients scoring rounds.
+    fn wide() -> impl Strategy<Value = Decimal> {
+        (10u128.pow(27)..LIMIT, any::<bool>(), 0u32..29)
+            .prop_map(|(m, neg, s)| Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, neg, s))
+    }
+
+    const MODES: [RoundingMode; 6] = [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfEven,
+        RoundingMode::Down,
+        RoundingMode::Up,
+        RoundingMode::Floor,
+        RoundingMode::Ceiling,
+    ];
+
+    /// rust_decimal's rounding, rescaled to exactly `places`, never `-0`.
+    fn reference(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
+        let mut r = d.round_dp_with_strategy(places, mode.strategy());
+        r.rescale(places);
+        if r.is_zero() {
+            r.set_sign_positive(true);
+        }
+        r
+    }
+
+    /// The fast path, when it answers, and `num::round` always, give the reference.
+    fn check_round(d: Decimal, places: u32, mode: RoundingMode) -> Result<(), TestCaseError> {
+        let want = reference(d, places, mode);
+        let fast = round(d, places, mode);
+        prop_assert!(
+            fast.is_none() || same(fast, Some(want)),
+            "{d} to {places} {mode:?}: fast {fast:?}, want {want:?}"
+        );
+        let got = super::super::round(d, places, mode);
+        prop_assert!(same(Some(got), Some(want)), "{d} to {places} {mode:?}: {got:?}, want {want:?}");
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn rounding_is_rust_decimal(d in decimal(), places in 0u32..29, mode in prop::sample::select(MODES.to_vec())) {
+            check_round(d, places, mode)?;
+        }
+
+        #[test]
+        fn rounding_wide_values_is_rust_decimal(d in wide(), places in 0u32..29) {
+            for mode in MODES {
+                check_round(d, places, mode)?;
+            }
+        }
+
+        /// Exact halves and values one unit either side of them, where the modes differ, and
+        /// values next to a multiple of the unit.
+        #[test]
+        fn rounding_near_halves_is_rust_decimal(q in any::<u128>(), k in 1u32..29, places in 0u32..5, cut in 0usize..6, neg in any::<bool>()) {
+            let scale = (places + k).min(28);
+            let k = scale - places;
+            let p = 10u128.pow(k);
+            // A truncated quotient that leaves room for the digits cut off.
+            let q = q % (LIMIT / p);
+            let cut = [0, 1, p / 2 - 1, p / 2, p / 2 + 1, p - 1][cut];
+            let m = q * p + cut;
+            if m < LIMIT {
+                let d = Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, neg, scale);
+                for mode in MODES {
+                    check_round(d, places, mode)?;
+                }
+            }
+        }
     }
 
     proptest! {
