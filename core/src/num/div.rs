@@ -123,13 +123,14 @@ fn unscale(mut q: u128, mut scale: i32) -> (u128, i32) {
 /// leaving the answer to rust_decimal.
 #[inline]
 pub(super) fn div32(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let d = u32::try_from(b.mantissa().unsigned_abs()).ok().filter(|&d| d != 0)?;
-    let n = a.mantissa().unsigned_abs();
+    let (d, b_negative, b_scale) = super::fast::parts(b);
+    let d = u32::try_from(d).ok().filter(|&d| d != 0)?;
+    let (n, a_negative, a_scale) = super::fast::parts(a);
     if n == 0 {
         return Some(Decimal::ZERO);
     }
-    let negative = a.is_sign_negative() ^ b.is_sign_negative();
-    let mut scale = a.scale() as i32 - b.scale() as i32;
+    let negative = a_negative ^ b_negative;
+    let mut scale = a_scale as i32 - b_scale as i32;
     let (mut q, mut rem);
     let mut inexact = false;
     if n <= SMALL && (0..=MAX_SCALE - 9).contains(&scale) {

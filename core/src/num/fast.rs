@@ -17,13 +17,38 @@ const POW10: [i128; 29] = {
     t
 };
 
+/// The magnitude of a decimal's mantissa (below 2^96), its sign and its scale.
+#[inline(always)]
+pub(super) fn parts(d: Decimal) -> (u128, bool, u32) {
+    let u = d.unpack();
+    ((u128::from(u.hi) << 64) | (u128::from(u.mid) << 32) | u128::from(u.lo), u.negative, u.scale)
+}
+
 /// Compares two decimals. Scoring compares values of different scales all the time
-/// (`12345.67` against a minimum of `0`); with the mantissas brought to one scale in
-/// `i128` that is one multiplication, where [`Decimal::cmp`] rescales in 32-bit
-/// limbs. Falls back to it when the scaled mantissa would not fit.
+/// (`12345.67` against a minimum of `0`). When both mantissas fit in 64 bits and the
+/// scales differ by at most 19 digits, the signs decide or the magnitudes are brought
+/// to one scale with a single 64×64-bit multiplication; otherwise the mantissas are
+/// scaled in `i128`, where [`Decimal::cmp`] rescales in 32-bit limbs. Falls back to it
+/// when the scaled mantissa would not fit.
 #[inline]
 pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
+    let (ua, ub) = (a.unpack(), b.unpack());
+    if ua.hi == 0 && ub.hi == 0 && ua.scale.abs_diff(ub.scale) < 20 {
+        let x = (u64::from(ua.mid) << 32) | u64::from(ua.lo);
+        let y = (u64::from(ub.mid) << 32) | u64::from(ub.lo);
+        // Zero has no sign.
+        let (na, nb) = (ua.negative && x != 0, ub.negative && y != 0);
+        if na != nb {
+            return if na { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater };
+        }
+        let magnitude = if ua.scale <= ub.scale {
+            (u128::from(x) * u128::from(POW10_U64[(ub.scale - ua.scale) as usize])).cmp(&u128::from(y))
+        } else {
+            u128::from(x).cmp(&(u128::from(y) * u128::from(POW10_U64[(ua.scale - ub.scale) as usize])))
+        };
+        return if na { magnitude.reverse() } else { magnitude };
+    }
+    let (sa, sb) = (ua.scale, ub.scale);
     let (ma, mb) = (a.mantissa(), b.mantissa());
     if sa == sb {
         return ma.cmp(&mb);
@@ -137,8 +162,7 @@ pub(super) fn round(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decim
     if places > 28 {
         return None;
     }
-    let (scale, negative) = (d.scale(), d.is_sign_negative());
-    let n = d.mantissa().unsigned_abs();
+    let (n, negative, scale) = parts(d);
     let q = if scale <= places {
         let k = places - scale;
         match u64::try_from(n).ok().filter(|_| k < 20).and_then(|n| n.checked_mul(POW10_U64[k as usize])) {
@@ -163,6 +187,22 @@ pub(super) fn round(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decim
     };
     // A zero result is never negative: from_parts drops the sign of 0.
     Some(Decimal::from_parts(q as u32, (q >> 32) as u32, (q >> 64) as u32, negative, places))
+}
+
+/// [`super::normalized`]: most values have no trailing zero (their mantissa does not
+/// end in 0, told from its 32-bit words) and are already normalized; only the others
+/// go through [`Decimal::normalize`].
+#[inline]
+pub(super) fn normalized(d: Decimal) -> Decimal {
+    let (n, _, scale) = parts(d);
+    if n != 0 && (scale == 0 || super::div::mod10(n) != 0) {
+        return d;
+    }
+    let mut r = d.normalize();
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    r
 }
 
 /// A plain literal (`-12.50`: an optional minus, digits, an optional point and
@@ -297,12 +337,47 @@ mod tests {
         }
     }
 
+    /// rust_decimal's normalize, never `-0`.
+    fn normalize_reference(d: Decimal) -> Decimal {
+        let mut r = d.normalize();
+        if r.is_zero() {
+            r.set_sign_positive(true);
+        }
+        r
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
 
         #[test]
         fn comparison_is_rust_decimal(a in decimal(), b in decimal()) {
             prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+        }
+
+        /// Small mantissas at nearby scales, the usual comparison, and equal values
+        /// written at different scales.
+        #[test]
+        fn comparison_of_small_values_is_rust_decimal(x in -10_000_000i64..10_000_000, sx in 0u32..29, y in -10_000_000i64..10_000_000, sy in 0u32..29, t in 0u32..20) {
+            let (a, b) = (Decimal::new(x, sx), Decimal::new(y, sy));
+            prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+            if let Some(m) = x.checked_mul(10i64.pow(t.min(18))) {
+                let c = Decimal::new(m, (sx + t.min(18)).min(28));
+                prop_assert_eq!(cmp(a, c), a.cmp(&c), "{} vs {}", a, c);
+                prop_assert_eq!(cmp(c, a), c.cmp(&a), "{} vs {}", c, a);
+            }
+        }
+
+        #[test]
+        fn normalized_is_rust_decimal(d in decimal()) {
+            prop_assert!(same(Some(normalized(d)), Some(normalize_reference(d))), "{d}");
+        }
+
+        /// Mantissas ending in zeros, at every scale, both signs, zero among them.
+        #[test]
+        fn normalized_strips_trailing_zeros_as_rust_decimal(m in any::<u64>(), zeros in 0u32..12, s in 0u32..29, neg in any::<bool>()) {
+            let m = u128::from(m) * 10u128.pow(zeros) % LIMIT;
+            let d = Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, neg, s);
+            prop_assert!(same(Some(normalized(d)), Some(normalize_reference(d))), "{d}");
         }
 
         #[test]
@@ -318,6 +393,22 @@ mod tests {
                 prop_assert!(same(Some(d), Decimal::from_str_exact(&text).ok()), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn normalized_by_hand() {
+        for (x, want) in
+            [("1.500", "1.5"), ("-0.00", "0"), ("0", "0"), ("100", "100"), ("0.85", "0.85"), ("12.340", "12.34")]
+        {
+            let d = Decimal::from_str_exact(x).unwrap_or_default();
+            let got = normalized(d);
+            assert_eq!(got.to_string(), want, "{x}");
+            assert!(same(Some(got), Some(normalize_reference(d))), "{x}");
+        }
+        let mut negative_zero = Decimal::new(0, 3);
+        negative_zero.set_sign_negative(true);
+        assert!(negative_zero.is_sign_negative());
+        assert!(same(Some(normalized(negative_zero)), Some(Decimal::ZERO)));
     }
 
     #[test]

@@ -206,11 +206,7 @@ pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
 
 /// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.
 pub fn normalized(d: Decimal) -> Decimal {
-    let mut n = d.normalize();
-    if n.is_zero() {
-        n.set_sign_positive(true);
-    }
-    n
+    fast::normalized(d)
 }
 
 #[cfg(test)]
