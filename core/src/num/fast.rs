@@ -27,13 +27,11 @@ pub(super) fn parts(d: Decimal) -> (u128, bool, u32) {
 /// Compares two decimals. Scoring compares values of different scales all the time
 /// (`12345.67` against a minimum of `0`). When both mantissas fit in 64 bits and the
 /// scales differ by at most 19 digits, the signs decide or the magnitudes are brought
-/// to one scale with a single 64×64-bit multiplication; otherwise the mantissas are
-/// scaled in `i128`, where [`Decimal::cmp`] rescales in 32-bit limbs. Falls back to it
-/// when the scaled mantissa would not fit.
+/// to one scale with a single 64×64-bit multiplication. Other pairs go to [`cmp_wide`].
 #[inline]
 pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     let (ua, ub) = (a.unpack(), b.unpack());
-    if ua.hi == 0 && ub.hi == 0 && ua.scale.abs_diff(ub.scale) < 20 {
+    if ua.hi | ub.hi == 0 && ua.scale.abs_diff(ub.scale) < 20 {
         let x = (u64::from(ua.mid) << 32) | u64::from(ua.lo);
         let y = (u64::from(ub.mid) << 32) | u64::from(ub.lo);
         // Zero has no sign.
@@ -48,7 +46,16 @@ pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
         };
         return if na { magnitude.reverse() } else { magnitude };
     }
-    let (sa, sb) = (ua.scale, ub.scale);
+    cmp_wide(a, b)
+}
+
+/// [`cmp`] for wide mantissas or far-apart scales: the mantissas brought to one scale
+/// in `i128` (where [`Decimal::cmp`] rescales in 32-bit limbs), falling back to
+/// [`Decimal::cmp`] when the scaled mantissa would not fit. Kept out of line so that
+/// [`cmp`] stays small enough to inline.
+#[inline(never)]
+fn cmp_wide(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
     let (ma, mb) = (a.mantissa(), b.mantissa());
     if sa == sb {
         return ma.cmp(&mb);
