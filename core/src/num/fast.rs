@@ -25,29 +25,38 @@ pub(super) fn parts(d: Decimal) -> (u128, bool, u32) {
 }
 
 /// Compares two decimals. Scoring compares values of different scales all the time
-/// (`12345.67` against a minimum of `0`). When both mantissas fit in 64 bits and the
-/// scales differ by at most 19 digits, the signs decide or the magnitudes are brought
-/// to one scale with a single 64×64-bit multiplication. Other pairs go to [`cmp_wide`].
-#[inline]
+/// (`12345.67` against a minimum of `0`). When both mantissas fit in an `i64` the
+/// comparison is one of them against the other, or, scales at most 18 digits apart,
+/// one of them times a power of ten (a single widening 64×64-bit multiplication)
+/// against the other. Other pairs go to [`cmp_wide`].
+#[inline(always)]
 pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     let (ua, ub) = (a.unpack(), b.unpack());
-    if ua.hi | ub.hi == 0 && ua.scale.abs_diff(ub.scale) < 20 {
-        let x = (u64::from(ua.mid) << 32) | u64::from(ua.lo);
-        let y = (u64::from(ub.mid) << 32) | u64::from(ub.lo);
-        // Zero has no sign.
-        let (na, nb) = (ua.negative && x != 0, ub.negative && y != 0);
-        if na != nb {
-            return if na { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater };
-        }
-        let magnitude = if ua.scale <= ub.scale {
-            (u128::from(x) * u128::from(POW10_U64[(ub.scale - ua.scale) as usize])).cmp(&u128::from(y))
+    if ua.hi | ub.hi == 0 && (ua.mid | ub.mid) >> 31 == 0 && ua.scale.abs_diff(ub.scale) <= 18 {
+        let x = ((i64::from(ua.mid) << 32) | i64::from(ua.lo)) * if ua.negative { -1 } else { 1 };
+        let y = ((i64::from(ub.mid) << 32) | i64::from(ub.lo)) * if ub.negative { -1 } else { 1 };
+        return if ua.scale == ub.scale {
+            x.cmp(&y)
+        } else if ua.scale < ub.scale {
+            (i128::from(x) * i128::from(POW10_I64[(ub.scale - ua.scale) as usize & 31])).cmp(&i128::from(y))
         } else {
-            u128::from(x).cmp(&(u128::from(y) * u128::from(POW10_U64[(ua.scale - ub.scale) as usize])))
+            i128::from(x).cmp(&(i128::from(y) * i128::from(POW10_I64[(ua.scale - ub.scale) as usize & 31])))
         };
-        return if na { magnitude.reverse() } else { magnitude };
     }
     cmp_wide(a, b)
 }
+
+/// 10^0 ..= 10^18 (every power of ten an `i64` holds), padded to 32 entries so that
+/// an index masked to 5 bits needs no bounds check.
+const POW10_I64: [i64; 32] = {
+    let mut t = [1i64; 32];
+    let mut i = 1;
+    while i < 19 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// [`cmp`] for wide mantissas or far-apart scales: the mantissas brought to one scale
 /// in `i128` (where [`Decimal::cmp`] rescales in 32-bit limbs), falling back to
