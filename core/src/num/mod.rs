@@ -12,6 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod div;
 mod fast;
 
 pub use fast::{clamp, cmp, le, lt, parse_plain};
@@ -180,6 +181,15 @@ impl RoundingMode {
     }
 }
 
+/// `a / b`, exactly [`Decimal::checked_div`] (the same value, scale and sign; `None`
+/// for a zero divisor or an overflow). Divisors whose mantissa fits in 32 bits (the
+/// usual targets, counts and weight sums) are divided here with `u64` divisions; any
+/// other case goes to rust_decimal.
+#[inline]
+pub fn checked_div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    div::div32(a, b).or_else(|| a.checked_div(b))
+}
+
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
 pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
     if let Some(r) = fast::round(d, places, mode) {
@@ -196,11 +206,7 @@ pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
 
 /// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.
 pub fn normalized(d: Decimal) -> Decimal {
-    let mut n = d.normalize();
-    if n.is_zero() {
-        n.set_sign_positive(true);
-    }
-    n
+    fast::normalized(d)
 }
 
 #[cfg(test)]
@@ -263,6 +269,62 @@ mod tests {
                     assert_eq!(got.to_string(), want.to_string(), "{a} to {places} places, {mode:?}");
                 }
             }
+        }
+    }
+
+    /// A random decimal of every kind the proptest strategies draw: small, 64-bit,
+    /// 96-bit and 28-digit mantissas, any scale, both signs, zeros.
+    fn random_decimal(rng: &mut fastrand::Rng) -> Decimal {
+        let m: u128 = match rng.u8(0..6) {
+            0 => u128::from(rng.u32(0..100_000)),
+            1 => u128::from(rng.u64(..)),
+            2 => rng.u128(..) >> 32,
+            3 => rng.u128(10u128.pow(27)..1 << 96),
+            4 => 0,
+            _ => u128::from(rng.u32(..)),
+        };
+        Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, rng.bool(), rng.u32(0..29))
+    }
+
+    /// Millions of random cases against rust_decimal, bit for bit. Slow in a debug
+    /// build: `cargo test --release -p kaohe --lib num::tests::sweep -- --ignored`.
+    #[test]
+    #[ignore = "slow: run with --release --ignored"]
+    fn sweep_against_rust_decimal() {
+        let cases: usize = std::env::var("SWEEP_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000_000);
+        let mut rng = fastrand::Rng::with_seed(0x6b616f6865);
+        let modes = [
+            RoundingMode::HalfUp,
+            RoundingMode::HalfEven,
+            RoundingMode::Down,
+            RoundingMode::Up,
+            RoundingMode::Floor,
+            RoundingMode::Ceiling,
+        ];
+        let bits = |d: Option<Decimal>| d.map(|d| d.serialize());
+        for _ in 0..cases {
+            let a = random_decimal(&mut rng);
+            let b = match rng.u8(0..4) {
+                0 => Decimal::new(rng.i64(-200..200), rng.u32(0..3)),
+                1 => Decimal::new(10i64.pow(rng.u32(0..10)), rng.u32(0..29)),
+                _ => Decimal::from_parts(rng.u32(..), 0, 0, rng.bool(), rng.u32(0..29)),
+            };
+            assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
+            let b = random_decimal(&mut rng);
+            assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
+            assert_eq!(cmp(a, b), a.cmp(&b), "{a} vs {b}");
+            let mut want = a.normalize();
+            if want.is_zero() {
+                want.set_sign_positive(true);
+            }
+            assert_eq!(bits(Some(normalized(a))), bits(Some(want)), "{a}");
+            let (places, mode) = (rng.u32(0..29), modes[rng.usize(0..6)]);
+            let mut want = a.round_dp_with_strategy(places, mode.strategy());
+            want.rescale(places);
+            if want.is_zero() {
+                want.set_sign_positive(true);
+            }
+            assert_eq!(bits(Some(round(a, places, mode))), bits(Some(want)), "{a} to {places} {mode:?}");
         }
     }
 
