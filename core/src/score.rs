@@ -14,7 +14,7 @@ use smol_str::SmolStr;
 use crate::compile::{CompiledScheme, Effect, Inner, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
-use crate::num::{clamp, le, lt, round};
+use crate::num::{checked_div as div, clamp, le, lt, round};
 use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
 use crate::script::{EvalError, EvalScratch};
@@ -108,7 +108,7 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
         if le(x0, x) && le(x, x1) {
             // y0 + (y1 - y0) × (x - x0) / (x1 - x0): multiply before dividing.
-            return y0.checked_add((y1 - y0).checked_mul(x - x0)?.checked_div(x1 - x0)?);
+            return y0.checked_add(div((y1 - y0).checked_mul(x - x0)?, x1 - x0)?);
         }
     }
     Some(last.1)
@@ -119,7 +119,7 @@ fn mean(xs: &[Decimal]) -> Option<Decimal> {
         return None;
     }
     let total = xs.iter().try_fold(Decimal::ZERO, |t, x| t.checked_add(*x))?;
-    total.checked_div(Decimal::from(xs.len()))
+    div(total, Decimal::from(xs.len()))
 }
 
 impl CompiledScheme {
@@ -183,9 +183,8 @@ impl CompiledScheme {
         for (i, (leaf, line)) in s.leaves.iter().zip(indicators.iter_mut()).enumerate() {
             let Some(a) = line.achievement else { continue };
             let (num, den) = if any_excluded { weights[i] } else { (leaf.weight, Decimal::ONE) };
-            let raw =
-                if any_excluded { num.checked_mul(a).and_then(|x| x.checked_div(den)) } else { num.checked_mul(a) }
-                    .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
+            let raw = if any_excluded { num.checked_mul(a).and_then(|x| div(x, den)) } else { num.checked_mul(a) }
+                .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
             let p = round(raw, places, mode);
             subtotal =
                 subtotal.checked_add(p).ok_or_else(|| runtime(&leaf.path, "the sum of the points overflows".into()))?;
@@ -358,11 +357,11 @@ impl CompiledScheme {
             Scorer::Ratio { target, recip, lower, floor, cap } => {
                 let x = need_num(actual)?;
                 let raw = if *lower {
-                    if x.is_zero() { Some(*cap) } else { target.checked_div(x) }
+                    if x.is_zero() { Some(*cap) } else { div(*target, x) }
                 } else {
                     match recip {
                         Some(r) if exact_product(x, *r) => x.checked_mul(*r),
-                        _ => x.checked_div(*target),
+                        _ => div(x, *target),
                     }
                 };
                 let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
@@ -422,11 +421,13 @@ impl CompiledScheme {
                 if weight_sum.is_zero() {
                     return Ok((None, None));
                 }
-                let r = weighted / weight_sum;
+                let overflow = || runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id));
+                let r = div(weighted, weight_sum).ok_or_else(overflow)?;
                 let a = match mapping {
-                    RatingMapping::Range => (r - lo) / (hi - lo),
-                    RatingMapping::Max => r / hi,
-                };
+                    RatingMapping::Range => div(r - lo, hi - lo),
+                    RatingMapping::Max => div(r, *hi),
+                }
+                .ok_or_else(overflow)?;
                 return Ok((Some(Actual::Number(r)), Some(a)));
             }
         };

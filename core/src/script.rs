@@ -686,7 +686,7 @@ fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
         BinOp::Div | BinOp::Rem if b.is_zero() => {
             return Err(EvalError::runtime("Division by zero"));
         }
-        BinOp::Div => a.checked_div(b),
+        BinOp::Div => crate::num::checked_div(a, b),
         BinOp::Rem => a.checked_rem(b),
         _ => None,
     };

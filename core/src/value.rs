@@ -217,7 +217,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             if b.is_zero() {
                 return Ok(Val::None);
             }
-            a.checked_div(b).map(Val::Num).ok_or_else(|| overflow(f))
+            crate::num::checked_div(a, b).map(Val::Num).ok_or_else(|| overflow(f))
         }
         Func::Min | Func::Max => {
             let items: smallvec::SmallVec<[Decimal; 8]> = match args {
@@ -282,7 +282,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             if f == Func::Sum {
                 return Ok(Val::Num(total));
             }
-            total.checked_div(Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
+            crate::num::checked_div(total, Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
         }
     }
 }
