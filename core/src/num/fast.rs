@@ -286,14 +286,7 @@ mod tests {
             .prop_map(|(m, neg, s)| Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, neg, s))
     }
 
-    const MODES: [RoundingMode; 6] = [
-        RoundingMode::HalfUp,
-        RoundingMode::HalfEven,
-        RoundingMode::Down,
-        RoundingMode::Up,
-        RoundingMode::Floor,
-        RoundingMode::Ceiling,
-    ];
+    const MODES: [RoundingMode; 6] = RoundingMode::ALL;
 
     /// rust_decimal's rounding, rescaled to exactly `places`, never `-0`.
     fn reference(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {

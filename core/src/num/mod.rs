@@ -169,6 +169,16 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
+    /// Every rounding mode.
+    pub const ALL: [RoundingMode; 6] = [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfEven,
+        RoundingMode::Down,
+        RoundingMode::Up,
+        RoundingMode::Floor,
+        RoundingMode::Ceiling,
+    ];
+
     fn strategy(self) -> RoundingStrategy {
         match self {
             RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
@@ -244,14 +254,7 @@ mod tests {
             "-0.1",
             "3.333333333333333333333333333",
         ];
-        let modes = [
-            RoundingMode::HalfUp,
-            RoundingMode::HalfEven,
-            RoundingMode::Down,
-            RoundingMode::Up,
-            RoundingMode::Floor,
-            RoundingMode::Ceiling,
-        ];
+        let modes = RoundingMode::ALL;
         for a in values {
             let a = Decimal::from_str(a).unwrap_or_default();
             for b in values {
@@ -293,14 +296,7 @@ mod tests {
     fn sweep_against_rust_decimal() {
         let cases: usize = std::env::var("SWEEP_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000_000);
         let mut rng = fastrand::Rng::with_seed(0x6b616f6865);
-        let modes = [
-            RoundingMode::HalfUp,
-            RoundingMode::HalfEven,
-            RoundingMode::Down,
-            RoundingMode::Up,
-            RoundingMode::Floor,
-            RoundingMode::Ceiling,
-        ];
+        let modes = RoundingMode::ALL;
         let bits = |d: Option<Decimal>| d.map(|d| d.serialize());
         for _ in 0..cases {
             let a = random_decimal(&mut rng);
