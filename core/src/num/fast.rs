@@ -28,7 +28,7 @@ pub(super) fn parts(d: Decimal) -> (u128, bool, u32) {
 /// (`12345.67` against a minimum of `0`). When both mantissas fit in an `i64` the
 /// comparison is one of them against the other, or, scales at most 18 digits apart,
 /// one of them times a power of ten (a single widening 64×64-bit multiplication)
-/// against the other. Other pairs go to [`cmp_wide`].
+/// against the other. Other pairs go to `cmp_wide`.
 #[inline(always)]
 pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     let (ua, ub) = (a.unpack(), b.unpack());
