@@ -269,23 +269,16 @@ impl Values {
 /// named the same inputs (records of one batch nearly always do; the few sets
 /// remembered cover inputs that some records leave out).
 fn shared_names(names: Vec<SmolStr>) -> Arc<[SmolStr]> {
-    /// How many sets of names each thread remembers.
-    const KEPT: usize = 4;
     thread_local! {
-        static RECENT: std::cell::RefCell<Vec<Arc<[SmolStr]>>> = const { std::cell::RefCell::new(Vec::new()) };
+        static RECENT: std::cell::RefCell<crate::recent::Recent<Arc<[SmolStr]>, 4>> =
+            const { std::cell::RefCell::new(crate::recent::Recent::new()) };
     }
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
-        if let Some(i) = recent.iter().position(|shared| **shared == *names) {
-            recent[..=i].rotate_right(1);
-            return Arc::clone(&recent[0]);
+        if let Some(shared) = recent.find(|shared| **shared == *names) {
+            return Arc::clone(shared);
         }
-        let shared: Arc<[SmolStr]> = names.into();
-        if recent.len() == KEPT {
-            recent.pop();
-        }
-        recent.insert(0, Arc::clone(&shared));
-        shared
+        Arc::clone(recent.insert(names.into()))
     })
 }
 

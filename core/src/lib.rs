@@ -34,6 +34,7 @@ pub mod inputs;
 pub mod load;
 pub mod num;
 pub mod population;
+pub(crate) mod recent;
 pub mod report;
 pub mod result;
 pub mod scheme;

@@ -15,6 +15,7 @@ use crate::compile::{CompiledScheme, Effect, Inner, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
 use crate::num::{checked_div as div, clamp, le, lt, round};
+use crate::recent::Recent;
 use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
 use crate::script::{EvalError, EvalScratch};
@@ -25,18 +26,18 @@ use crate::value::Val;
 pub struct Scratch {
     slots: Vec<Val>,
     eval: EvalScratch,
-    weights: Vec<(Decimal, Decimal)>,
     layout: Layout,
+    shares: Shares,
 }
+
+/// How many sets of value names, or of excluded indicators, scoring remembers.
+const KEPT: usize = 4;
 
 /// Where each of a scheme's inputs sits among a record's values, for the last few
 /// sets of value names seen (records of a batch share theirs: [`crate::Values`]; a
 /// batch where an optional input is sometimes absent alternates between two sets).
 #[derive(Default)]
-struct Layout {
-    /// The most recently used first.
-    entries: Vec<LayoutEntry>,
-}
+struct Layout(Recent<LayoutEntry, KEPT>);
 
 /// The positions of one scheme's inputs among values named one way.
 struct LayoutEntry {
@@ -47,12 +48,9 @@ struct LayoutEntry {
     positions: Vec<Option<u32>>,
 }
 
-/// How many sets of names a [`Layout`] remembers.
-const LAYOUTS: usize = 4;
-
 impl std::fmt::Debug for Layout {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.entries.iter().map(|e| &e.positions)).finish()
+        f.debug_list().entries(self.0.iter().map(|e| &e.positions)).finish()
     }
 }
 
@@ -60,30 +58,71 @@ impl Layout {
     /// The positions of `scheme`'s inputs among values named `names`: remembered, or
     /// found by one merge of the two sorted lists.
     fn positions(&mut self, scheme: &Arc<Inner>, names: &Arc<[SmolStr]>) -> &[Option<u32>] {
-        let hit = self.entries.iter().position(|e| Arc::ptr_eq(&e.key.0, scheme) && Arc::ptr_eq(&e.key.1, names));
-        match hit {
-            Some(0) => {}
-            Some(i) => self.entries[..=i].rotate_right(1),
-            None => {
-                let mut positions = if self.entries.len() == LAYOUTS {
-                    self.entries.pop().map(|e| e.positions).unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                positions.clear();
-                let mut at = 0;
-                for spec in &scheme.inputs {
-                    let name = spec.name.as_str();
-                    while names.get(at).is_some_and(|k| k.as_str() < name) {
-                        at += 1;
-                    }
-                    let found = names.get(at).is_some_and(|k| k.as_str() == name);
-                    positions.push(if found { u32::try_from(at).ok() } else { None });
+        let hit = |e: &LayoutEntry| Arc::ptr_eq(&e.key.0, scheme) && Arc::ptr_eq(&e.key.1, names);
+        if self.0.find(hit).is_none() {
+            let mut positions = self.0.make_room().map(|e| e.positions).unwrap_or_default();
+            positions.clear();
+            let mut at = 0;
+            for spec in &scheme.inputs {
+                let name = spec.name.as_str();
+                while names.get(at).is_some_and(|k| k.as_str() < name) {
+                    at += 1;
                 }
-                self.entries.insert(0, LayoutEntry { key: (Arc::clone(scheme), Arc::clone(names)), positions });
+                let found = names.get(at).is_some_and(|k| k.as_str() == name);
+                positions.push(if found { u32::try_from(at).ok() } else { None });
             }
+            self.0.insert(LayoutEntry { key: (Arc::clone(scheme), Arc::clone(names)), positions });
         }
-        self.entries.first().map_or(&[], |e| &e.positions)
+        self.0.iter().next().map_or(&[], |e| &e.positions)
+    }
+}
+
+/// The effective weights of a scheme's indicators when some are excluded, for the
+/// last few sets of excluded indicators (nearly always the same few optional inputs
+/// are absent, so the weights are shared out once per set, not per employee).
+#[derive(Default)]
+struct Shares(Recent<SharesEntry, KEPT>);
+
+/// One set of excluded indicators and the weights it leaves.
+struct SharesEntry {
+    /// The scheme, held so that its address cannot be reused while compared by address.
+    scheme: Arc<Inner>,
+    /// The excluded leaves, by index, in order.
+    excluded: Excluded,
+    /// Per leaf, its weight.
+    weights: Vec<Share>,
+}
+
+/// Indexes of excluded leaves (on the stack for the usual few).
+type Excluded = smallvec::SmallVec<[u32; 4]>;
+
+/// A leaf's effective weight once excluded weight is shared out: `num / den`,
+/// kept as a fraction so that points are `num × achievement / den` exactly.
+#[derive(Debug, Clone, Copy)]
+struct Share {
+    num: Decimal,
+    den: Decimal,
+    /// `num / den`, normalized, as results show it.
+    shown: Decimal,
+}
+
+impl std::fmt::Debug for Shares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|e| (&e.excluded, &e.weights))).finish()
+    }
+}
+
+impl Shares {
+    /// The weights when the leaves `excluded` are: remembered, or shared out now.
+    fn weights(&mut self, scheme: &CompiledScheme, excluded: &Excluded) -> Result<&[Share], KaoheError> {
+        let inner = &scheme.inner;
+        let hit = |e: &SharesEntry| Arc::ptr_eq(&e.scheme, inner) && e.excluded == *excluded;
+        if self.0.find(hit).is_none() {
+            let mut weights = self.0.make_room().map(|e| e.weights).unwrap_or_default();
+            scheme.effective_weights(excluded, &mut weights)?;
+            self.0.insert(SharesEntry { scheme: Arc::clone(inner), excluded: excluded.clone(), weights });
+        }
+        Ok(self.0.iter().next().map_or(&[], |e| &e.weights))
     }
 }
 
@@ -131,7 +170,7 @@ impl CompiledScheme {
     /// Scores one employee reusing `scratch` (batch loops keep one per thread).
     pub fn score_with(&self, employee: &Employee, scratch: &mut Scratch) -> Result<ScoreCard, KaoheError> {
         let s = &*self.inner;
-        let Scratch { slots, eval, weights, layout } = scratch;
+        let Scratch { slots, eval, layout, shares } = scratch;
         slots.clear();
         slots.resize(s.n_slots, Val::None);
 
@@ -143,8 +182,8 @@ impl CompiledScheme {
 
         // Indicators: achievement per leaf, or none when it has no value.
         let mut indicators = Vec::with_capacity(s.leaves.len());
-        let mut any_excluded = false;
-        for leaf in &s.leaves {
+        let mut excluded = Excluded::new();
+        for (i, leaf) in s.leaves.iter().enumerate() {
             let (shown, a) = if let Scorer::Script(script) = &leaf.scorer {
                 let actual = leaf.value.eval(&s.engine, slots, eval).map_err(eval_err(&leaf.value.path))?;
                 self.scripted(leaf, script, actual, slots, eval)?
@@ -161,7 +200,9 @@ impl CompiledScheme {
                 (None, Missing::Exclude) => (Status::Excluded, None),
                 (None, Missing::Error) => return Err(self.missing_error(leaf, slots)),
             };
-            any_excluded |= status == Status::Excluded;
+            if status == Status::Excluded {
+                excluded.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
             indicators.push(IndicatorResult {
                 id: leaf.id.clone(),
                 actual: shown,
@@ -173,23 +214,22 @@ impl CompiledScheme {
         }
 
         // Points: effective weight × achievement, rounded; excluded weight is shared out.
-        if any_excluded {
-            let statuses: Vec<Status> = indicators.iter().map(|l| l.status).collect();
-            self.effective_weights(&statuses, weights)?;
-        }
+        let shared = if excluded.is_empty() { None } else { Some(shares.weights(self, &excluded)?) };
         let places = s.rounding.places;
         let mode = s.rounding.mode;
         let mut subtotal = Decimal::ZERO;
         for (i, (leaf, line)) in s.leaves.iter().zip(indicators.iter_mut()).enumerate() {
             let Some(a) = line.achievement else { continue };
-            let (num, den) = if any_excluded { weights[i] } else { (leaf.weight, Decimal::ONE) };
-            let raw = if any_excluded { num.checked_mul(a).and_then(|x| div(x, den)) } else { num.checked_mul(a) }
-                .ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
+            let (raw, weight) = match shared.and_then(|w| w.get(i)) {
+                Some(w) => (w.num.checked_mul(a).and_then(|x| div(x, w.den)), w.shown),
+                None => (leaf.weight.checked_mul(a), leaf.weight_shown),
+            };
+            let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
             let p = round(raw, places, mode);
             subtotal =
                 subtotal.checked_add(p).ok_or_else(|| runtime(&leaf.path, "the sum of the points overflows".into()))?;
             line.points = Some(p);
-            line.weight = if any_excluded { crate::num::normalized(num / den) } else { leaf.weight_shown };
+            line.weight = weight;
             line.achievement = Some(crate::num::normalized(a));
         }
 
@@ -455,8 +495,9 @@ impl CompiledScheme {
         KaoheError::new(ErrorCode::MissingInput, format!("indicator '{}' cannot be scored: {why}", leaf.id)).at(path)
     }
 
-    /// Effective weight of each leaf as (numerator, denominator): 100 × Π weight / Π (sum of present sibling weights).
-    fn effective_weights(&self, statuses: &[Status], out: &mut Vec<(Decimal, Decimal)>) -> Result<(), KaoheError> {
+    /// Effective weight of each leaf when the leaves `excluded` (indexes, in order) are:
+    /// `100 × Π weight / Π (sum of present sibling weights)` along its path.
+    fn effective_weights(&self, excluded: &[u32], out: &mut Vec<Share>) -> Result<(), KaoheError> {
         let s = &*self.inner;
         out.clear();
         // Which tree nodes are present (a group is present when any child is).
@@ -464,7 +505,7 @@ impl CompiledScheme {
         for idx in (0..s.tree.len()).rev() {
             let node = &s.tree[idx];
             present[idx] = match node.leaf {
-                Some(l) => statuses[l] != Status::Excluded,
+                Some(l) => u32::try_from(l).map_or(true, |l| excluded.binary_search(&l).is_err()),
                 None => node.children.iter().any(|c| present[*c]),
             };
         }
@@ -475,20 +516,23 @@ impl CompiledScheme {
             )
             .at("values"));
         }
-        let sibling_sum = |parent: Option<usize>| -> Decimal {
+        let sibling_sum = |parent: Option<usize>| -> Option<Decimal> {
             let kids = parent.map_or(&s.roots, |p| &s.tree[p].children);
-            kids.iter().filter(|k| present[**k]).map(|k| s.tree[*k].weight).sum()
+            kids.iter().filter(|k| present[**k]).try_fold(Decimal::ZERO, |t, k| t.checked_add(s.tree[*k].weight))
         };
         for leaf in &s.leaves {
+            let overflow = || runtime(&leaf.path, format!("the weight of indicator '{}' overflows", leaf.id));
             let (mut num, mut den) = (Decimal::ONE_HUNDRED, Decimal::ONE);
             let mut at = Some(leaf.node);
             while let Some(i) = at {
                 let node = &s.tree[i];
-                num *= node.weight;
-                den *= sibling_sum(node.parent);
+                num = num.checked_mul(node.weight).ok_or_else(overflow)?;
+                den = sibling_sum(node.parent).and_then(|sum| den.checked_mul(sum)).ok_or_else(overflow)?;
                 at = node.parent;
             }
-            out.push((num, den));
+            let shown =
+                if den.is_zero() { Decimal::ZERO } else { crate::num::normalized(div(num, den).ok_or_else(overflow)?) };
+            out.push(Share { num, den, shown });
         }
         Ok(())
     }
@@ -638,5 +682,68 @@ mod tests {
         assert!(Arc::ptr_eq(names, records[1].values.parts().0), "records read in a row share their names");
         assert!(!Arc::ptr_eq(names, records[2].values.parts().0));
         assert!(Arc::ptr_eq(names, records[5].values.parts().0), "three other sets between them: still shared");
+    }
+
+    /// The weights shared out when indicators are excluded are remembered per set of
+    /// excluded indicators (and per scheme): a kept scratch going through more sets
+    /// than it remembers scores every employee exactly as a fresh scratch does.
+    #[test]
+    fn a_kept_scratch_shares_out_each_set_of_exclusions_afresh() {
+        let indicators: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .zip([20, 30, 50, 25, 35, 40])
+            .map(|(id, w)| {
+                format!(
+                    r#"{{"id": "{id}", "name": "{id}", "weight": {w}, "value": "{id}", "missing": "exclude",
+                         "scoring": {{"type": "ratio", "target": 3}}}}"#
+                )
+            })
+            .collect();
+        let inputs: Vec<String> =
+            ["a", "b", "c", "d", "e", "f"].iter().map(|id| format!(r#""{id}": {{"type": "number"}}"#)).collect();
+        let text = format!(
+            r#"{{"id": "ex", "version": "1", "name": "s", "inputs": {{{}}},
+                "indicators": [{{"id": "g1", "name": "G1", "weight": 45, "indicators": [{}]}},
+                               {{"id": "g2", "name": "G2", "weight": 55, "indicators": [{}]}}]}}"#,
+            inputs.join(", "),
+            indicators[..3].join(", "),
+            indicators[3..].join(", ")
+        );
+        let schemes = [CompiledScheme::from_json(&text).unwrap_or_else(|e| panic!("{e:?}")), {
+            let other =
+                text.replace(r#""weight": 45"#, r#""weight": 30"#).replace(r#""weight": 55"#, r#""weight": 70"#);
+            CompiledScheme::from_json(&other).unwrap_or_else(|e| panic!("{e:?}"))
+        }];
+        let all = serde_json::json!({"a": 1, "b": 2, "c": 3, "d": 1, "e": 2, "f": 3});
+        let mut records = Vec::new();
+        for leave_out in
+            [&[][..], &["a"], &["b", "c"], &["a", "b", "c"], &["d"], &["a", "f"], &["e"], &["a"], &["b", "c"]]
+        {
+            let mut values = all.clone();
+            for k in leave_out {
+                values.as_object_mut().map(|m| m.remove(*k));
+            }
+            records.push(employee(values));
+        }
+        let mut kept = Scratch::default();
+        let mut seen = std::collections::HashSet::new();
+        for round in 0..2 {
+            for (i, e) in records.iter().enumerate() {
+                for s in &schemes {
+                    let fresh = s.score_with(e, &mut Scratch::default()).map(|c| c.to_json());
+                    assert_eq!(s.score_with(e, &mut kept).map(|c| c.to_json()), fresh, "round {round}, record {i}");
+                    if let Ok(card) = fresh {
+                        seen.insert(card["score"].to_string());
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 5, "the sets of exclusions give different scores: {seen:?}");
+        let card = schemes[0].score(&records[2]).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(card.indicator("a").map(|l| l.weight.to_string()).as_deref(), Some("45"));
+        assert_eq!(card.indicator("b").map(|l| l.weight.to_string()).as_deref(), Some("0"));
+        let record = employee(serde_json::json!({}));
+        let err = schemes[0].score_with(&record, &mut kept).err().map(|e| e.code);
+        assert_eq!(err, Some(ErrorCode::MissingInput), "everything excluded is still an error with a kept scratch");
     }
 }
