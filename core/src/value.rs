@@ -143,7 +143,14 @@ impl Ratings {
     /// Groups, their ratings and their extremes (as [`Ratings::extremes`]; `None` for
     /// a group without ratings).
     pub fn iter_extremes(&self) -> impl Iterator<Item = (&str, &[Decimal], Option<(Decimal, Decimal)>)> {
-        self.groups.iter().enumerate().map(|(i, g)| (g.name.as_str(), self.group(i), self.extremes_at(i)))
+        // Each group starts where the one before ends: walked, not looked up again.
+        let mut start = 0;
+        self.groups.iter().map(move |g| {
+            let end = g.end as usize;
+            let xs = self.values.get(start..end).unwrap_or_default();
+            start = end;
+            (g.name.as_str(), xs, g.extremes(xs))
+        })
     }
 
     /// Group names, in the order added.
@@ -166,13 +173,17 @@ impl Ratings {
         self.values.get(start..self.groups[i].end as usize).unwrap_or_default()
     }
 
-    /// The extremes of group `i`: at the offsets kept, or searched for in a group too
-    /// long to keep them.
-    #[inline]
     fn extremes_at(&self, i: usize) -> Option<(Decimal, Decimal)> {
-        let xs = self.group(i);
-        let g = &self.groups[i];
-        match (xs.get(usize::from(g.lo)), xs.get(usize::from(g.hi))) {
+        self.groups[i].extremes(self.group(i))
+    }
+}
+
+impl Group {
+    /// The extremes of the group's ratings `xs`: at the offsets kept, or searched for
+    /// in a group too long to keep them.
+    #[inline]
+    fn extremes(&self, xs: &[Decimal]) -> Option<(Decimal, Decimal)> {
+        match (xs.get(usize::from(self.lo)), xs.get(usize::from(self.hi))) {
             (Some(lo), Some(hi)) if xs.len() <= OFFSETS => Some((*lo, *hi)),
             _ => extremes_of(xs).map(|((_, lo), (_, hi))| (lo, hi)),
         }
@@ -447,6 +458,16 @@ mod tests {
         assert_eq!(r.extremes("first"), Some((d(2, 0), d(2, 0))));
         assert_eq!(r.extremes("last"), Some((d(6, 0), d(7, 0))));
         assert_eq!(r.get("many").map(<[Decimal]>::len), usize::try_from(n + 2).ok());
+        let walked: Vec<_> = r.iter_extremes().map(|(g, xs, e)| (g, xs.len(), e)).collect();
+        let many = usize::try_from(n + 2).unwrap_or(0);
+        assert_eq!(
+            walked,
+            [
+                ("first", 1, Some((d(2, 0), d(2, 0)))),
+                ("many", many, Some((d(1, 0), d(99, 0)))),
+                ("last", 2, Some((d(6, 0), d(7, 0))))
+            ]
+        );
     }
 
     #[test]
