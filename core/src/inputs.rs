@@ -187,16 +187,22 @@ impl InputSpec {
     /// Ratings read with the record: shared as they are when the scheme weighs every
     /// group given (a group given an empty list counts as not given: whoever reads
     /// ratings skips it), otherwise only the weighed groups are kept.
+    ///
+    /// A group's ratings are within a scale when its smallest and largest are, so only
+    /// those are checked; a group with a rating outside is then checked rating by
+    /// rating, to name the same rating and scale as checking each would.
     fn read_ratings(&self, given: &Arc<Ratings>) -> Result<Val, KaoheError> {
         let mut share = true;
         let mut any = false;
-        for (group, xs) in given.iter() {
-            if xs.is_empty() {
+        for (group, xs, extremes) in given.iter_extremes() {
+            let Some((min, max)) = extremes else {
                 continue;
-            }
+            };
             if self.groups.is_empty() || self.groups.iter().any(|g| **g == *group) {
-                for x in xs {
-                    self.check_scale(*x, group)?;
+                if self.scales.iter().any(|(lo, hi, _)| crate::num::lt(min, *lo) || crate::num::lt(*hi, max)) {
+                    for x in xs {
+                        self.check_scale(*x, group)?;
+                    }
                 }
                 any = true;
             } else {
@@ -301,5 +307,114 @@ mod tests {
         );
         let all_empty = json(r#"{"peer": [], "manager": []}"#);
         assert_eq!(weighed.read(Some(&all_empty)), Ok(Val::None), "no rating at all is no value");
+    }
+
+    /// A ratings input read by two indicators, scales 1–5 and 2–4.
+    fn two_scales() -> InputSpec {
+        let mut r = spec(InputType::Ratings);
+        r.scales.push((Decimal::from(2), Decimal::from(4), "lead".into()));
+        r
+    }
+
+    /// The error of reading ratings given with the record.
+    fn error_of(r: &InputSpec, text: &str) -> Option<(ErrorCode, String, Option<String>)> {
+        let given = json(text);
+        assert!(matches!(given, Input::Ratings(_)), "{text} is read with the record");
+        r.read(Some(&given)).err().map(|e| (e.code, e.message, e.path))
+    }
+
+    #[test]
+    fn out_of_scale_rating_named_as_when_each_is_checked() {
+        let r = two_scales();
+        // 4.50 is the first rating outside a scale (2–4, not 1–5), though 0 and 6 are further out.
+        assert_eq!(
+            error_of(&r, r#"{"manager": [3], "peer": [3, 4.50, 0, 6, 2]}"#),
+            Some((
+                ErrorCode::InvalidInput,
+                "rating 4.50 of 'x' by 'peer' is outside the scale 2–4 of indicator 'lead'".into(),
+                Some("values.x.peer".into())
+            ))
+        );
+        // Outside the first scale: named with it, though the second is off too.
+        assert_eq!(
+            error_of(&r, r#"{"peer": [2, 3, 0.5, 4]}"#).map(|e| e.1),
+            Some("rating 0.5 of 'x' by 'peer' is outside the scale 1–5 of indicator 'collab'".into())
+        );
+        // The first group in order with a rating outside, not the one furthest out.
+        assert_eq!(
+            error_of(&r, r#"{"a": [3, 3.0], "b": [4, 1], "c": [40]}"#),
+            Some((
+                ErrorCode::InvalidInput,
+                "rating 1 of 'x' by 'b' is outside the scale 2–4 of indicator 'lead'".into(),
+                Some("values.x.b".into())
+            ))
+        );
+        // Bounds are in, whatever their scale; empty groups are skipped.
+        assert_eq!(error_of(&r, r#"{"peer": [2.00, 4.0, 3], "manager": []}"#), None);
+        // A group no indicator weighs is not checked.
+        let mut weighed = two_scales();
+        weighed.groups = vec![Arc::from("peer")];
+        assert_eq!(error_of(&weighed, r#"{"board": [0, 9], "peer": [2, 3]}"#), None);
+        assert_eq!(
+            error_of(&weighed, r#"{"board": [0, 9], "peer": [2, 5, 3]}"#).map(|e| e.1),
+            Some("rating 5 of 'x' by 'peer' is outside the scale 2–4 of indicator 'lead'".into())
+        );
+    }
+
+    #[test]
+    fn same_error_as_ratings_read_from_json() {
+        // Ratings read with the record against ratings in a form read by the input
+        // (checked rating by rating as each is read): the same error.
+        let r = two_scales();
+        for text in [
+            r#"{"peer": [3, 4.50, 0, 6]}"#,
+            r#"{"manager": [4, 3], "peer": [2, 1.9, 5]}"#,
+            r#"{"a": [], "b": [2, 4], "c": [5, 1]}"#,
+            r#"{"peer": [-3]}"#,
+        ] {
+            let Input::Ratings(given) = json(text) else { panic!("{text}") };
+            let Ok(value) = serde_json::from_str::<Value>(text) else { panic!("{text}") };
+            let by_record = r.convert(&Input::Ratings(given)).err();
+            let by_json = r.convert(&Input::Json(value)).err();
+            assert!(by_record.is_some(), "{text}");
+            assert_eq!(by_record, by_json, "{text}");
+        }
+    }
+
+    #[test]
+    fn extremes_check_as_checking_each_rating() {
+        /// Every rating of every weighed, non-empty group checked in turn, as before.
+        fn each(r: &InputSpec, given: &Ratings) -> Result<(), KaoheError> {
+            for (group, xs) in given.iter() {
+                if !xs.is_empty() && (r.groups.is_empty() || r.groups.iter().any(|g| **g == *group)) {
+                    for x in xs {
+                        r.check_scale(*x, group)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        let mut rng = fastrand::Rng::with_seed(20);
+        let names = ["a", "b", "c", "d"];
+        let mut errors = 0;
+        for case in 0..4000 {
+            let mut r = two_scales();
+            if case % 3 == 0 {
+                r.scales.push((Decimal::new(15, 1), Decimal::new(450, 2), "half".into()));
+            }
+            if case % 4 == 1 {
+                r.groups = vec![Arc::from("b"), Arc::from("d")];
+            }
+            let mut given = Ratings::default();
+            for name in names.iter().take(rng.usize(1..=4)) {
+                let xs: Vec<Decimal> =
+                    (0..rng.usize(0..5)).map(|_| Decimal::new(rng.i64(-5..=65), rng.u32(0..=1))).collect();
+                given.push(name, xs);
+            }
+            let read = r.read_ratings(&Arc::new(given.clone())).err();
+            errors += usize::from(read.is_some());
+            assert_eq!(read, each(&r, &given).err(), "{given:?}");
+        }
+        assert!((500..3500).contains(&errors), "both outcomes are tried: {errors} errors");
     }
 }

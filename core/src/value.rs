@@ -58,36 +58,104 @@ impl Val {
 ///
 /// Held flat, in one allocation for the usual few groups and ratings: a batch's
 /// ratings are read once per employee, and each separate allocation is a cache miss.
+///
+/// Each group also knows where its smallest and largest ratings are, found once when
+/// the group is added, so that checking every rating against a scale is checking two.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ratings {
-    /// Group names, each with the end of its ratings in `values`.
-    groups: SmallVec<[(SmolStr, u32); 3]>,
+    /// Groups in the order added.
+    groups: SmallVec<[Group; 3]>,
     /// Every group's ratings, group after group, each in the order given.
     values: SmallVec<[Decimal; 9]>,
+}
+
+/// A rater group of [`Ratings`]. The offsets fill what would otherwise be padding
+/// after `end`, so a group takes no more room than its name and end alone.
+///
+/// Derived from the ratings alone, the offsets are the same for ratings that compare
+/// equal, so the derived `PartialEq` still compares groups and ratings only.
+#[derive(Debug, Clone, PartialEq)]
+struct Group {
+    name: SmolStr,
+    /// The end of the group's ratings in `values`.
+    end: u32,
+    /// Offsets, from the group's first rating, of its smallest and of its largest
+    /// rating (the first of equals). Kept for groups of at most [`OFFSETS`] ratings;
+    /// both 0 otherwise (and for an empty group).
+    lo: u16,
+    hi: u16,
+}
+
+/// How many ratings a group may have for [`Group::lo`] and [`Group::hi`] to hold its
+/// extremes (every offset fits in a `u16`). Longer groups are searched when asked.
+const OFFSETS: usize = 1 << 16;
+
+/// Offsets and values of the smallest and the largest of `xs` (the first of equals),
+/// compared with [`crate::num::cmp`]; `None` when `xs` is empty.
+fn extremes_of(xs: &[Decimal]) -> Option<((usize, Decimal), (usize, Decimal))> {
+    let mut it = xs.iter().copied().enumerate();
+    let first = it.next()?;
+    let (mut lo, mut hi) = (first, first);
+    for (i, x) in it {
+        if crate::num::lt(x, lo.1) {
+            lo = (i, x);
+        } else if crate::num::lt(hi.1, x) {
+            hi = (i, x);
+        }
+    }
+    Some((lo, hi))
 }
 
 impl Ratings {
     /// Adds a group and its ratings (after the groups already added).
     pub fn push(&mut self, group: &str, ratings: impl IntoIterator<Item = Decimal>) {
+        let start = self.values.len();
         self.values.extend(ratings);
         let end = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
-        self.groups.push((SmolStr::new(group), end));
+        let added = self.values.get(start..).unwrap_or_default();
+        let (lo, hi) = match extremes_of(added) {
+            Some(((lo, _), (hi, _))) if added.len() <= OFFSETS => {
+                (u16::try_from(lo).unwrap_or(0), u16::try_from(hi).unwrap_or(0))
+            }
+            _ => (0, 0),
+        };
+        self.groups.push(Group { name: SmolStr::new(group), end, lo, hi });
     }
 
     /// The ratings of a group, if it has any.
     pub fn get(&self, group: &str) -> Option<&[Decimal]> {
-        let i = self.groups.iter().position(|(g, _)| g == group)?;
+        let i = self.groups.iter().position(|g| g.name == group)?;
         Some(self.group(i))
+    }
+
+    /// The smallest and the largest rating of a group (compared as numbers: of `4` and
+    /// `4.0`, the one given first); `None` when the group is not there or has no rating.
+    pub fn extremes(&self, group: &str) -> Option<(Decimal, Decimal)> {
+        let i = self.groups.iter().position(|g| g.name == group)?;
+        self.extremes_at(i)
     }
 
     /// Groups and their ratings.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[Decimal])> {
-        self.groups.iter().enumerate().map(|(i, (g, _))| (g.as_str(), self.group(i)))
+        self.groups.iter().enumerate().map(|(i, g)| (g.name.as_str(), self.group(i)))
+    }
+
+    /// Groups, their ratings and their extremes (as [`Ratings::extremes`]; `None` for
+    /// a group without ratings).
+    pub fn iter_extremes(&self) -> impl Iterator<Item = (&str, &[Decimal], Option<(Decimal, Decimal)>)> {
+        // Each group starts where the one before ends: walked, not looked up again.
+        let mut start = 0;
+        self.groups.iter().map(move |g| {
+            let end = g.end as usize;
+            let xs = self.values.get(start..end).unwrap_or_default();
+            start = end;
+            (g.name.as_str(), xs, g.extremes(xs))
+        })
     }
 
     /// Group names, in the order added.
     pub fn groups(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().map(|(g, _)| g.as_str())
+        self.groups.iter().map(|g| g.name.as_str())
     }
 
     /// How many groups there are.
@@ -101,8 +169,24 @@ impl Ratings {
     }
 
     fn group(&self, i: usize) -> &[Decimal] {
-        let start = if i == 0 { 0 } else { self.groups[i - 1].1 as usize };
-        self.values.get(start..self.groups[i].1 as usize).unwrap_or_default()
+        let start = if i == 0 { 0 } else { self.groups[i - 1].end as usize };
+        self.values.get(start..self.groups[i].end as usize).unwrap_or_default()
+    }
+
+    fn extremes_at(&self, i: usize) -> Option<(Decimal, Decimal)> {
+        self.groups[i].extremes(self.group(i))
+    }
+}
+
+impl Group {
+    /// The extremes of the group's ratings `xs`: at the offsets kept, or searched for
+    /// in a group too long to keep them.
+    #[inline]
+    fn extremes(&self, xs: &[Decimal]) -> Option<(Decimal, Decimal)> {
+        match (xs.get(usize::from(self.lo)), xs.get(usize::from(self.hi))) {
+            (Some(lo), Some(hi)) if xs.len() <= OFFSETS => Some((*lo, *hi)),
+            _ => extremes_of(xs).map(|((_, lo), (_, hi))| (lo, hi)),
+        }
     }
 }
 
@@ -314,6 +398,104 @@ mod tests {
         assert_eq!(call(Func::Count, std::slice::from_ref(&xs)), Ok(n(2)));
         assert_eq!(call(Func::Max, &[xs]), Ok(n(3)));
         assert_eq!(call(Func::Mean, &[Arg::Many(&[])]), Ok(Val::None));
+    }
+
+    fn d(m: i64, scale: u32) -> Decimal {
+        Decimal::new(m, scale)
+    }
+
+    #[test]
+    fn extremes_per_group() {
+        let mut r = Ratings::default();
+        r.push("peer", [d(3, 0), d(5, 0), d(4, 0)]);
+        r.push("manager", [d(4, 0)]);
+        r.push("partner", []);
+        // Equals of different scales: the first given is kept, and 10 is above 9.5.
+        r.push("self", [d(250, 2), d(1, 0), d(50, 1), d(10, 1), d(5, 0), d(95, 1), d(10, 0)]);
+        r.push("board", [d(-7, 1), d(-20, 0), d(-3, 0)]);
+        let shown = |g: &str| r.extremes(g).map(|(lo, hi)| (lo.to_string(), hi.to_string()));
+        assert_eq!(shown("peer"), Some(("3".into(), "5".into())));
+        assert_eq!(shown("manager"), Some(("4".into(), "4".into())));
+        assert_eq!(shown("partner"), None, "an empty group has no extremes");
+        assert_eq!(r.get("partner"), Some(&[][..]), "but is still there");
+        assert_eq!(shown("self"), Some(("1".into(), "10".into())));
+        assert_eq!(shown("board"), Some(("-20".into(), "-0.7".into())));
+        assert_eq!(shown("nobody"), None);
+        let all: Vec<_> = r.iter_extremes().map(|(g, xs, e)| (g, xs.len(), e)).collect();
+        assert_eq!(
+            all,
+            [
+                ("peer", 3, Some((d(3, 0), d(5, 0)))),
+                ("manager", 1, Some((d(4, 0), d(4, 0)))),
+                ("partner", 0, None),
+                ("self", 7, Some((d(1, 0), d(10, 0)))),
+                ("board", 3, Some((d(-20, 0), d(-7, 1)))),
+            ]
+        );
+        // The same groups and ratings as `iter`.
+        let plain: Vec<_> = r.iter().collect();
+        let with: Vec<_> = r.iter_extremes().map(|(g, xs, _)| (g, xs)).collect();
+        assert_eq!(plain, with);
+    }
+
+    #[test]
+    fn extremes_of_first_of_equals() {
+        let mut r = Ratings::default();
+        r.push("peer", [d(40, 1), d(4, 0), d(400, 2)]);
+        let Some((lo, hi)) = r.extremes("peer") else { panic!("extremes") };
+        assert_eq!((lo.to_string(), hi.to_string()), ("4.0".into(), "4.0".into()));
+    }
+
+    #[test]
+    fn extremes_of_a_long_group() {
+        // More ratings than the offsets kept can reach: searched for instead.
+        let n = i64::try_from(OFFSETS).unwrap_or(i64::MAX) + 10;
+        let mut r = Ratings::default();
+        r.push("first", [d(2, 0)]);
+        r.push("many", (0..n).map(|i| d(3 + i % 7, 0)).chain([d(1, 0), d(99, 0)]));
+        r.push("last", [d(7, 0), d(6, 0)]);
+        assert_eq!(r.extremes("many"), Some((d(1, 0), d(99, 0))));
+        assert_eq!(r.extremes("first"), Some((d(2, 0), d(2, 0))));
+        assert_eq!(r.extremes("last"), Some((d(6, 0), d(7, 0))));
+        assert_eq!(r.get("many").map(<[Decimal]>::len), usize::try_from(n + 2).ok());
+        let walked: Vec<_> = r.iter_extremes().map(|(g, xs, e)| (g, xs.len(), e)).collect();
+        let many = usize::try_from(n + 2).unwrap_or(0);
+        assert_eq!(
+            walked,
+            [
+                ("first", 1, Some((d(2, 0), d(2, 0)))),
+                ("many", many, Some((d(1, 0), d(99, 0)))),
+                ("last", 2, Some((d(6, 0), d(7, 0))))
+            ]
+        );
+    }
+
+    #[test]
+    fn ratings_equal_when_groups_and_ratings_are() {
+        let build = |xs: [Decimal; 4]| {
+            let mut r = Ratings::default();
+            r.push("manager", [d(4, 0)]);
+            r.push("partner", []);
+            r.push("peer", xs);
+            r
+        };
+        let a = build([d(3, 0), d(5, 0), d(1, 0), d(4, 0)]);
+        assert_eq!(a, build([d(3, 0), d(5, 0), d(1, 0), d(4, 0)]));
+        assert_eq!(a, a.clone());
+        // Equal decimals of other scales: equal ratings, so equal extremes.
+        assert_eq!(a, build([d(30, 1), d(500, 2), d(1, 0), d(40, 1)]));
+        assert_ne!(a, build([d(3, 0), d(5, 0), d(2, 0), d(4, 0)]));
+        assert_ne!(a, build([d(4, 0), d(5, 0), d(1, 0), d(3, 0)]), "the same ratings in another order");
+        assert_eq!(Ratings::default(), Ratings::default());
+        let mut empty_group = Ratings::default();
+        empty_group.push("peer", []);
+        assert_ne!(empty_group, Ratings::default());
+    }
+
+    #[test]
+    fn a_group_is_no_bigger_than_its_name_and_end() {
+        // The extremes' offsets sit in what was padding: Ratings keeps its size.
+        assert_eq!(std::mem::size_of::<Group>(), std::mem::size_of::<(SmolStr, u32)>());
     }
 
     #[test]
