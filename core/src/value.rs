@@ -142,7 +142,7 @@ impl Ratings {
 
     /// Groups, their ratings and their extremes (as [`Ratings::extremes`]; `None` for
     /// a group without ratings).
-    pub fn iter_extremes(&self) -> impl Iterator<Item = (&str, &[Decimal], Option<(Decimal, Decimal)>)> {
+    pub(crate) fn iter_extremes(&self) -> impl Iterator<Item = (&str, &[Decimal], Option<(Decimal, Decimal)>)> {
         // Each group starts where the one before ends: walked, not looked up again.
         let mut start = 0;
         self.groups.iter().map(move |g| {
