@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod div;
 mod fast;
+mod mul;
 
 pub use fast::{clamp, cmp, le, lt, parse_plain};
 
@@ -198,6 +199,29 @@ impl RoundingMode {
 #[inline]
 pub fn checked_div(a: Decimal, b: Decimal) -> Option<Decimal> {
     div::div32(a, b).or_else(|| a.checked_div(b))
+}
+
+/// `a * b`, exactly [`Decimal::checked_mul`]: the same value, scale and sign (of a
+/// zero too), `None` on an overflow. rust_decimal multiplies the mantissas exactly
+/// and adds the scales; a product that does not fit 96 bits, or whose scale exceeds
+/// 28, loses the fewest digits that make it fit, rounded half to even. When either
+/// mantissa fits in 32 bits (a weight such as `20`, `12.5` or `0.4`, in either
+/// order) the product is taken here with one `u128` multiplication and `u64`
+/// divisions; any other case, and the rare overflow, go to rust_decimal.
+#[inline]
+pub fn checked_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    match mul::mul32(a, b) {
+        Some(p) => Some(p),
+        None => mul_wide(a, b),
+    }
+}
+
+/// [`checked_mul`] for what the fast path leaves: rust_decimal's multiplication,
+/// kept out of line so that [`checked_mul`] stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn mul_wide(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_mul(b)
 }
 
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
