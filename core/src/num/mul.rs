@@ -486,6 +486,63 @@ mod tests {
         }
     }
 
+    /// Times `f` on `n` products of a weight and a 28-digit quotient, and a checksum
+    /// of the results.
+    fn time(
+        n: usize,
+        weights: &[Decimal],
+        quotients: &[Decimal],
+        f: impl Fn(Decimal, Decimal) -> Option<Decimal>,
+    ) -> (f64, u32) {
+        let start = std::time::Instant::now();
+        let mut sum = 0u32;
+        for i in 0..n {
+            // Lengths are powers of two: a mask, not a division, picks the operands.
+            let (w, q) = (weights[i & (weights.len() - 1)], quotients[i & (quotients.len() - 1)]);
+            if let Some(p) = f(std::hint::black_box(w), std::hint::black_box(q)) {
+                sum = sum.wrapping_add(p.unpack().lo ^ p.scale());
+            }
+        }
+        (start.elapsed().as_secs_f64() * 1e9 / n as f64, sum)
+    }
+
+    /// Weight × 28-digit quotient (scoring's `points`), the fast path against
+    /// rust_decimal, in rounds taken in turn (the best round of each reported, as
+    /// other work on the machine only slows a round down): `cargo test --release -p
+    /// kaohe --lib num::mul::tests::speed -- --ignored --nocapture`. `MUL_SPEED_N`
+    /// products a round (10M by default); `MUL_SPEED_ONLY=fast` or `rust` times one
+    /// side once, e.g. under callgrind.
+    #[test]
+    #[ignore = "timing: run with --release --ignored --nocapture"]
+    fn speed() {
+        let n: usize = std::env::var("MUL_SPEED_N").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000_000);
+        let only = std::env::var("MUL_SPEED_ONLY").unwrap_or_default();
+        let weights: Vec<Decimal> = ["20", "12.5", "40", "0.4", "15", "7.5", "10", "2.5"].into_iter().map(d).collect();
+        // Achievements `actual / target` as rust_decimal divides them: 28 digits, scale 26-28.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let quotients: Vec<Decimal> =
+            std::iter::repeat_with(|| Decimal::new(rng.i64(1..20_000), 1).checked_div(Decimal::from(rng.u32(1..1000))))
+                .flatten()
+                .filter(|q| q.mantissa() > 1 << 90)
+                .take(4096)
+                .collect();
+        let rounds = if only.is_empty() { 5 } else { 1 };
+        let (mut fast, mut rust) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..rounds {
+            if only != "rust" {
+                let (ns, sum) = time(n, &weights, &quotients, super::super::checked_mul);
+                fast = fast.min(ns);
+                if only.is_empty() {
+                    assert_eq!(sum, time(n, &weights, &quotients, Decimal::checked_mul).1);
+                }
+            }
+            if only != "fast" {
+                rust = rust.min(time(n, &weights, &quotients, Decimal::checked_mul).0);
+            }
+        }
+        eprintln!("{n} products, best of {rounds}: fast path {fast:.2} ns each, rust_decimal {rust:.2} ns each");
+    }
+
     /// The fast path answers the usual cases itself.
     #[test]
     fn fast_path_covers_the_usual_cases() {
