@@ -313,7 +313,8 @@ mod tests {
         Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, rng.bool(), rng.u32(0..29))
     }
 
-    /// Millions of random cases against rust_decimal, bit for bit. Slow in a debug
+    /// Millions of random cases against rust_decimal, bit for bit (division,
+    /// multiplication, comparison, normalization, rounding). Slow in a debug
     /// build: `cargo test --release -p kaohe --lib num::tests::sweep -- --ignored`.
     #[test]
     #[ignore = "slow: run with --release --ignored"]
@@ -332,7 +333,15 @@ mod tests {
             assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
             let b = random_decimal(&mut rng);
             assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
+            assert_eq!(bits(checked_mul(a, b)), bits(a.checked_mul(b)), "{a} * {b}");
             assert_eq!(cmp(a, b), a.cmp(&b), "{a} vs {b}");
+            // A weight (a small one, or any 32-bit mantissa at any scale) times anything, both orders.
+            let w = match rng.u8(0..3) {
+                0 => Decimal::new(rng.i64(-2000..2000), rng.u32(0..3)),
+                _ => Decimal::from_parts(rng.u32(..), 0, 0, rng.bool(), rng.u32(0..29)),
+            };
+            assert_eq!(bits(checked_mul(w, a)), bits(w.checked_mul(a)), "{w} * {a}");
+            assert_eq!(bits(checked_mul(a, w)), bits(a.checked_mul(w)), "{a} * {w}");
             let mut want = a.normalize();
             if want.is_zero() {
                 want.set_sign_positive(true);
