@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod div;
 mod fast;
+mod mul;
 
 pub use fast::{clamp, cmp, le, lt, parse_plain};
 
@@ -200,6 +201,29 @@ pub fn checked_div(a: Decimal, b: Decimal) -> Option<Decimal> {
     div::div32(a, b).or_else(|| a.checked_div(b))
 }
 
+/// `a * b`, exactly [`Decimal::checked_mul`]: the same value, scale and sign (of a
+/// zero too), `None` on an overflow. rust_decimal multiplies the mantissas exactly
+/// and adds the scales; a product that does not fit 96 bits, or whose scale exceeds
+/// 28, loses the fewest digits that make it fit, rounded half to even. When either
+/// mantissa fits in 32 bits (a weight such as `20`, `12.5` or `0.4`, in either
+/// order) the product is taken here with one `u128` multiplication and `u64`
+/// divisions; any other case, and the rare overflow, go to rust_decimal.
+#[inline]
+pub fn checked_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    match mul::mul32(a, b) {
+        Some(p) => Some(p),
+        None => mul_wide(a, b),
+    }
+}
+
+/// [`checked_mul`] for what the fast path leaves: rust_decimal's multiplication,
+/// kept out of line so that [`checked_mul`] stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn mul_wide(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_mul(b)
+}
+
 /// Rounds `d` to `places` with `mode`, and writes exactly `places` digits after the point.
 pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
     if let Some(r) = fast::round(d, places, mode) {
@@ -289,7 +313,8 @@ mod tests {
         Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, rng.bool(), rng.u32(0..29))
     }
 
-    /// Millions of random cases against rust_decimal, bit for bit. Slow in a debug
+    /// Millions of random cases against rust_decimal, bit for bit (division,
+    /// multiplication, comparison, normalization, rounding). Slow in a debug
     /// build: `cargo test --release -p kaohe --lib num::tests::sweep -- --ignored`.
     #[test]
     #[ignore = "slow: run with --release --ignored"]
@@ -308,7 +333,15 @@ mod tests {
             assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
             let b = random_decimal(&mut rng);
             assert_eq!(bits(checked_div(a, b)), bits(a.checked_div(b)), "{a} / {b}");
+            assert_eq!(bits(checked_mul(a, b)), bits(a.checked_mul(b)), "{a} * {b}");
             assert_eq!(cmp(a, b), a.cmp(&b), "{a} vs {b}");
+            // A weight (a small one, or any 32-bit mantissa at any scale) times anything, both orders.
+            let w = match rng.u8(0..3) {
+                0 => Decimal::new(rng.i64(-2000..2000), rng.u32(0..3)),
+                _ => Decimal::from_parts(rng.u32(..), 0, 0, rng.bool(), rng.u32(0..29)),
+            };
+            assert_eq!(bits(checked_mul(w, a)), bits(w.checked_mul(a)), "{w} * {a}");
+            assert_eq!(bits(checked_mul(a, w)), bits(a.checked_mul(w)), "{a} * {w}");
             let mut want = a.normalize();
             if want.is_zero() {
                 want.set_sign_positive(true);
