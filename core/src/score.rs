@@ -14,7 +14,7 @@ use smol_str::SmolStr;
 use crate::compile::{CompiledScheme, Effect, Inner, Leaf, Scorer};
 use crate::error::{ErrorCode, KaoheError};
 use crate::inputs::Employee;
-use crate::num::{checked_div as div, clamp, le, lt, round};
+use crate::num::{checked_div as div, checked_mul as mul, clamp, le, lt, round};
 use crate::recent::Recent;
 use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
@@ -147,7 +147,7 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
         if le(x0, x) && le(x, x1) {
             // y0 + (y1 - y0) × (x - x0) / (x1 - x0): multiply before dividing.
-            return y0.checked_add(div((y1 - y0).checked_mul(x - x0)?, x1 - x0)?);
+            return y0.checked_add(div(mul(y1 - y0, x - x0)?, x1 - x0)?);
         }
     }
     Some(last.1)
@@ -221,8 +221,8 @@ impl CompiledScheme {
         for (i, (leaf, line)) in s.leaves.iter().zip(indicators.iter_mut()).enumerate() {
             let Some(a) = line.achievement else { continue };
             let (raw, weight) = match shared.and_then(|w| w.get(i)) {
-                Some(w) => (w.num.checked_mul(a).and_then(|x| div(x, w.den)), w.shown),
-                None => (leaf.weight.checked_mul(a), leaf.weight_shown),
+                Some(w) => (mul(w.num, a).and_then(|x| div(x, w.den)), w.shown),
+                None => (mul(leaf.weight, a), leaf.weight_shown),
             };
             let raw = raw.ok_or_else(|| runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)))?;
             let p = round(raw, places, mode);
@@ -272,8 +272,7 @@ impl CompiledScheme {
                     }
                     Effect::Scale(factor) => {
                         if let Some(f) = self.number(factor, slots, eval, &adj.id)? {
-                            total = total
-                                .checked_mul(f)
+                            total = mul(total, f)
                                 .ok_or_else(|| runtime(&factor.path, "the scaled total overflows".into()))?;
                             applied = true;
                         }
@@ -400,7 +399,7 @@ impl CompiledScheme {
                     if x.is_zero() { Some(*cap) } else { div(*target, x) }
                 } else {
                     match recip {
-                        Some(r) if exact_product(x, *r) => x.checked_mul(*r),
+                        Some(r) if exact_product(x, *r) => mul(x, *r),
                         _ => div(x, *target),
                     }
                 };
@@ -452,7 +451,7 @@ impl CompiledScheme {
                     };
                     let Some(m) = m else { continue };
                     let (Some(sum), Some(weights)) =
-                        (m.checked_mul(*w).and_then(|x| weighted.checked_add(x)), weight_sum.checked_add(*w))
+                        (mul(m, *w).and_then(|x| weighted.checked_add(x)), weight_sum.checked_add(*w))
                     else {
                         return Err(runtime(&leaf.path, format!("indicator '{}' overflows", leaf.id)));
                     };

@@ -682,7 +682,7 @@ fn arith(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
     let r = match op {
         BinOp::Add => a.checked_add(b),
         BinOp::Sub => a.checked_sub(b),
-        BinOp::Mul => a.checked_mul(b),
+        BinOp::Mul => crate::num::checked_mul(a, b),
         BinOp::Div | BinOp::Rem if b.is_zero() => {
             return Err(EvalError::runtime("Division by zero"));
         }
