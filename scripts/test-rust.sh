@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --exclude kaohe-python --exclude kaohe-node --exclude kaohe-uniffi --all-targets --all-features -- -D warnings
+# The core without its optional features: code behind `cfg(not(feature = ...))` is linted too.
+cargo clippy -p kaohe --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run -p kaohe -p kaohe-cli --all-features --no-fail-fast
   # The core without `parallel`: its sequential paths must give the same results.

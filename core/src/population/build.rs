@@ -190,16 +190,16 @@ impl Columns<'_> {
                     self.strip(i, card);
                     out
                 };
-                let (mut pays, mut weights): (Vec<Box<Pay>>, Vec<Option<Decimal>>) = (Vec::new(), Vec::new());
                 #[cfg(feature = "parallel")]
-                {
+                let (mut pays, weights) = {
                     use rayon::prelude::*;
+                    let (mut pays, mut weights): (Vec<Box<Pay>>, Vec<Option<Decimal>>) = (Vec::new(), Vec::new());
                     cards.par_iter_mut().enumerate().map(prepare).unzip_into_vecs(&mut pays, &mut weights);
-                }
+                    (pays, weights)
+                };
                 #[cfg(not(feature = "parallel"))]
-                {
-                    (pays, weights) = cards.iter_mut().enumerate().map(prepare).unzip();
-                }
+                let (mut pays, weights): (Vec<Box<Pay>>, Vec<Option<Decimal>>) =
+                    cards.iter_mut().enumerate().map(prepare).unzip();
                 let pool = rules.pool(&weights, rank).map(|(summary, split)| {
                     let give = |(i, (pay, w)): (usize, (&mut Box<Pay>, &Option<Decimal>))| {
                         pay.bonus = split.bonus(i, *w);
