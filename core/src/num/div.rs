@@ -21,15 +21,12 @@ const SMALL: u128 = (u64::MAX / 1_000_000_000) as u128;
 /// The largest scale.
 const MAX_SCALE: i32 = 28;
 
-/// 10^0 ..= 10^9.
-const POW10_U32: [u32; 10] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-
 /// `FITS[x]` is the largest mantissa that can be multiplied by 10^x and stay below 2^96.
 const FITS: [u128; 10] = {
     let mut t = [0u128; 10];
     let mut i = 0;
     while i < 10 {
-        t[i] = (LIMIT - 1) / POW10_U32[i] as u128;
+        t[i] = (LIMIT - 1) / super::pow10::U32[i] as u128;
         i += 1;
     }
     t
@@ -168,7 +165,7 @@ pub(super) fn div32(a: Decimal, b: Decimal) -> Option<Decimal> {
                 }
                 x
             };
-            let p = POW10_U32[power as usize];
+            let p = super::pow10::U32[power as usize];
             scale += power as i32;
             q *= u128::from(p);
             let scaled = u64::from(rem) * u64::from(p);

@@ -4,18 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::RoundingMode;
-
-/// Powers of ten up to 10^28 (the largest decimal scale) as `i128`.
-const POW10: [i128; 29] = {
-    let mut t = [1i128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
+use super::{RoundingMode, pow10};
 
 /// The magnitude of a decimal's mantissa (below 2^96), its sign and its scale.
 #[inline(always)]
@@ -38,25 +27,13 @@ pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
         return if ua.scale == ub.scale {
             x.cmp(&y)
         } else if ua.scale < ub.scale {
-            (i128::from(x) * i128::from(POW10_I64[(ub.scale - ua.scale) as usize & 31])).cmp(&i128::from(y))
+            (i128::from(x) * i128::from(pow10::I64[(ub.scale - ua.scale) as usize & 31])).cmp(&i128::from(y))
         } else {
-            i128::from(x).cmp(&(i128::from(y) * i128::from(POW10_I64[(ua.scale - ub.scale) as usize & 31])))
+            i128::from(x).cmp(&(i128::from(y) * i128::from(pow10::I64[(ua.scale - ub.scale) as usize & 31])))
         };
     }
     cmp_wide(a, b)
 }
-
-/// 10^0 ..= 10^18 (every power of ten an `i64` holds), padded to 32 entries so that
-/// an index masked to 5 bits needs no bounds check.
-const POW10_I64: [i64; 32] = {
-    let mut t = [1i64; 32];
-    let mut i = 1;
-    while i < 19 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// [`cmp`] for wide mantissas or far-apart scales: the mantissas brought to one scale
 /// in `i128` (where [`Decimal::cmp`] rescales in 32-bit limbs), falling back to
@@ -70,9 +47,9 @@ fn cmp_wide(a: Decimal, b: Decimal) -> std::cmp::Ordering {
         return ma.cmp(&mb);
     }
     let scaled = if sa < sb {
-        POW10[(sb - sa) as usize].checked_mul(ma).map(|x| (x, mb))
+        (pow10::U128[(sb - sa) as usize] as i128).checked_mul(ma).map(|x| (x, mb))
     } else {
-        POW10[(sa - sb) as usize].checked_mul(mb).map(|y| (ma, y))
+        (pow10::U128[(sa - sb) as usize] as i128).checked_mul(mb).map(|y| (ma, y))
     };
     match scaled {
         Some((x, y)) => x.cmp(&y),
@@ -104,17 +81,6 @@ pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
     }
 }
 
-/// 10^0 ..= 10^19 (every power of ten a `u64` holds).
-const POW10_U64: [u64; 20] = {
-    let mut t = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
 /// Mantissas are below 2^96.
 const LIMIT: u128 = 1 << 96;
 
@@ -140,7 +106,7 @@ fn away(mode: RoundingMode, negative: bool, inexact: bool, half: std::cmp::Order
 /// most 10^9 (floor division composes) until the rest fits a `u64`.
 #[inline]
 fn div_rem_pow10(n: u128, k: u32) -> (u128, u128) {
-    let p = POW10[k as usize] as u128;
+    let p = pow10::U128[k as usize];
     if k >= 20 {
         if n < p {
             return (0, n);
@@ -160,11 +126,11 @@ fn div_rem_pow10(n: u128, k: u32) -> (u128, u128) {
     let (mut q, mut left) = (n, k);
     while q >> 64 != 0 && left > 0 {
         let step = left.min(9);
-        q = super::div::div_rem_u32(q, POW10_U64[step as usize] as u32).0;
+        q = super::div::div_rem_u32(q, pow10::U64[step as usize] as u32).0;
         left -= step;
     }
     if let Ok(small) = u64::try_from(q) {
-        q = u128::from(small / POW10_U64[left as usize]);
+        q = u128::from(small / pow10::U64[left as usize]);
     }
     (q, n - q * p)
 }
@@ -181,21 +147,21 @@ pub(super) fn round(d: Decimal, places: u32, mode: RoundingMode) -> Option<Decim
     let (n, negative, scale) = parts(d);
     let q = if scale <= places {
         let k = places - scale;
-        match u64::try_from(n).ok().filter(|_| k < 20).and_then(|n| n.checked_mul(POW10_U64[k as usize])) {
+        match u64::try_from(n).ok().filter(|_| k < 20).and_then(|n| n.checked_mul(pow10::U64[k as usize])) {
             Some(q) => u128::from(q),
-            None => n.checked_mul(POW10[k as usize] as u128).filter(|&q| q < LIMIT)?,
+            None => n.checked_mul(pow10::U128[k as usize]).filter(|&q| q < LIMIT)?,
         }
     } else {
         let k = scale - places;
         match u64::try_from(n) {
             Ok(n) if k < 20 => {
-                let p = POW10_U64[k as usize];
+                let p = pow10::U64[k as usize];
                 let q = n / p;
                 let r = n - q * p;
                 u128::from(q + u64::from(away(mode, negative, r != 0, r.cmp(&(p - r)), q & 1 == 1)))
             }
             _ => {
-                let p = POW10[k as usize] as u128;
+                let p = pow10::U128[k as usize];
                 let (q, r) = div_rem_pow10(n, k);
                 q + u128::from(away(mode, negative, r != 0, r.cmp(&(p - r)), q & 1 == 1))
             }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 mod div;
 mod fast;
 mod mul;
+mod pow10;
 
 pub use fast::{clamp, cmp, le, lt, parse_plain};
 

@@ -28,17 +28,6 @@ const LIMIT: u128 = 1 << 96;
 /// The largest scale.
 const MAX_SCALE: u32 = 28;
 
-/// 10^0 ..= 10^28 as `u128`.
-const POW10: [u128; 29] = {
-    let mut t = [1u128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
 /// `RECIPROCAL[k]` is `ceil(2^128 / 10^k)` (for k >= 1; 10^k is not a power of two),
 /// within 1 above `2^128 / 10^k`: `n * RECIPROCAL[k] / 2^128` is at least `n / 10^k`
 /// and less than `n / 10^k + n / 2^128`, below `n / 10^k + 1` for any `n < 2^128`, so
@@ -47,7 +36,7 @@ const RECIPROCAL: [u128; 29] = {
     let mut t = [0u128; 29];
     let mut i = 1;
     while i < 29 {
-        t[i] = u128::MAX / POW10[i] + 1;
+        t[i] = u128::MAX / super::pow10::U128[i] + 1;
         i += 1;
     }
     t
@@ -79,7 +68,7 @@ fn div_pow10_half_even(n: u128, k: u32) -> u128 {
     if k > 18 {
         return div_pow10_half_even_wide(n, k);
     }
-    let p = POW10[k as usize] as u64;
+    let p = super::pow10::U128[k as usize] as u64;
     let q = estimate(n, k);
     let rem = (n as u64).wrapping_sub((q as u64).wrapping_mul(p)) as i64;
     let over = rem < 0;
@@ -92,7 +81,7 @@ fn div_pow10_half_even(n: u128, k: u32) -> u128 {
 /// product at a scale of 47 or more is cut that far).
 #[inline(never)]
 fn div_pow10_half_even_wide(n: u128, k: u32) -> u128 {
-    let p = POW10[k as usize];
+    let p = super::pow10::U128[k as usize];
     let q = estimate(n, k);
     let rem = n.wrapping_sub(q.wrapping_mul(p));
     let over = (rem as i128) < 0;
@@ -101,24 +90,13 @@ fn div_pow10_half_even_wide(n: u128, k: u32) -> u128 {
     q + u128::from((rem > half) | ((rem == half) & (q & 1 == 1)))
 }
 
-/// 10^0 ..= 10^9 for [`digits`].
-const POW10_U32: [u32; 10] = {
-    let mut t = [1u32; 10];
-    let mut i = 1;
-    while i < 10 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
 /// How many decimal digits `t` has (0 for 0): its bit length times log10(2) (as
 /// 1233/4096) is that count or one less, told apart by one comparison.
 #[inline(always)]
 fn digits(t: u32) -> u32 {
     let guess = ((32 - t.leading_zeros()) * 1233) >> 12;
     // At most 32 * 1233 >> 12 = 9.
-    guess + u32::from(t >= POW10_U32[guess as usize])
+    guess + u32::from(t >= super::pow10::U32[guess as usize])
 }
 
 /// The decimal with mantissa `q` (below 2^96), `scale` (0..=28) and sign, a zero
