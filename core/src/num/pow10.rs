@@ -1,50 +1,31 @@
 //! Powers of ten in each integer width the decimal fast paths work in, built once at
 //! compile time (`U32[k]` is 10^k as a `u32`, and so on).
 
+/// A table of `$len` entries of type `$t`: 10^0 up to 10^(`$powers` - 1), then ones.
+macro_rules! powers {
+    ($t:ty, $len:expr, $powers:expr) => {{
+        let mut t: [$t; $len] = [1; $len];
+        let mut i = 1;
+        while i < $powers {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    }};
+}
+
 /// 10^0 ..= 10^9 (every power of ten a `u32` holds).
-pub(super) const U32: [u32; 10] = {
-    let mut t = [1u32; 10];
-    let mut i = 1;
-    while i < t.len() {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
+pub(super) const U32: [u32; 10] = powers!(u32, 10, 10);
 
 /// 10^0 ..= 10^19 (every power of ten a `u64` holds).
-pub(super) const U64: [u64; 20] = {
-    let mut t = [1u64; 20];
-    let mut i = 1;
-    while i < t.len() {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
+pub(super) const U64: [u64; 20] = powers!(u64, 20, 20);
 
 /// 10^0 ..= 10^18 (every power of ten an `i64` holds), padded with ones to 32 entries
 /// so that an index masked to 5 bits needs no bounds check.
-pub(super) const I64: [i64; 32] = {
-    let mut t = [1i64; 32];
-    let mut i = 1;
-    while i < 19 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
+pub(super) const I64: [i64; 32] = powers!(i64, 32, 19);
 
 /// 10^0 ..= 10^28 (up to the largest decimal scale).
-pub(super) const U128: [u128; 29] = {
-    let mut t = [1u128; 29];
-    let mut i = 1;
-    while i < t.len() {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
+pub(super) const U128: [u128; 29] = powers!(u128, 29, 29);
 
 #[cfg(test)]
 mod tests {
