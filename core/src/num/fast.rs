@@ -35,26 +35,34 @@ pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     cmp_wide(a, b)
 }
 
-/// [`cmp`] for wide mantissas or far-apart scales: the mantissas brought to one scale
-/// in `i128` (where [`Decimal::cmp`] rescales in 32-bit limbs), falling back to
-/// [`Decimal::cmp`] when the scaled mantissa would not fit. Kept out of line so that
-/// [`cmp`] stays small enough to inline.
+/// [`cmp`] for wide mantissas or far-apart scales: signs first, then the magnitudes
+/// brought to one scale in `u128`. A scaled mantissa that overflows `u128` is past
+/// every mantissa (they are below 2^96), so no pair needs [`Decimal::cmp`]. Kept out
+/// of line so that [`cmp`] stays small enough to inline.
 #[inline(never)]
 fn cmp_wide(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
-    let (ma, mb) = (a.mantissa(), b.mantissa());
-    if sa == sb {
-        return ma.cmp(&mb);
-    }
-    let scaled = if sa < sb {
-        (pow10::U128[(sb - sa) as usize] as i128).checked_mul(ma).map(|x| (x, mb))
-    } else {
-        (pow10::U128[(sa - sb) as usize] as i128).checked_mul(mb).map(|y| (ma, y))
+    use std::cmp::Ordering;
+    let ((ma, na, sa), (mb, nb, sb)) = (parts(a), parts(b));
+    // -1, 0 or 1: zero is neither negative nor positive, whatever its sign bit.
+    let sign = |m: u128, negative: bool| {
+        if m == 0 {
+            0i8
+        } else if negative {
+            -1
+        } else {
+            1
+        }
     };
-    match scaled {
-        Some((x, y)) => x.cmp(&y),
-        None => a.cmp(&b),
+    let (ga, gb) = (sign(ma, na), sign(mb, nb));
+    if ga != gb || ga == 0 {
+        return ga.cmp(&gb);
     }
+    let magnitude = match sa.cmp(&sb) {
+        Ordering::Equal => ma.cmp(&mb),
+        Ordering::Less => pow10::U128[(sb - sa) as usize].checked_mul(ma).map_or(Ordering::Greater, |x| x.cmp(&mb)),
+        Ordering::Greater => pow10::U128[(sa - sb) as usize].checked_mul(mb).map_or(Ordering::Less, |y| ma.cmp(&y)),
+    };
+    if ga < 0 { magnitude.reverse() } else { magnitude }
 }
 
 /// `a < b` through [`cmp`].
@@ -327,6 +335,24 @@ mod tests {
         #[test]
         fn comparison_is_rust_decimal(a in decimal(), b in decimal()) {
             prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+        }
+
+        /// 28-digit mantissas (quotients, products) against any value, and against the
+        /// same value written at another scale or with a negative zero.
+        #[test]
+        fn comparison_of_wide_values_is_rust_decimal(a in wide(), b in decimal(), k in 0u32..29) {
+            prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+            prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
+            let zero = Decimal::from_parts(0, 0, 0, true, k);
+            prop_assert_eq!(cmp(a, zero), a.cmp(&zero), "{} vs -0 at scale {}", a, k);
+            prop_assert_eq!(cmp(zero, a), zero.cmp(&a), "-0 at scale {} vs {}", k, a);
+            // The same value at another scale, where rescaling loses no digit.
+            let mut c = a;
+            c.rescale(k);
+            if c == a {
+                prop_assert_eq!(cmp(a, c), std::cmp::Ordering::Equal, "{} vs {}", a, c);
+                prop_assert_eq!(cmp(c, a), std::cmp::Ordering::Equal, "{} vs {}", c, a);
+            }
         }
 
         /// Small mantissas at nearby scales, the usual comparison, and equal values
