@@ -161,6 +161,28 @@ fn mean(xs: &[Decimal]) -> Option<Decimal> {
     div(total, Decimal::from(xs.len()))
 }
 
+/// The mean of `xs` (three or more) without one smallest and one largest rating.
+///
+/// With the extremes' offsets kept and every rating [narrow](crate::num::narrow), the sum skips the two ratings at those offsets: such sums are exact
+/// whatever their order, so this is the value sorting and summing the middle gives.
+/// Otherwise (wide ratings, whose sums may round) the middle is sorted and summed.
+fn trimmed_mean(xs: &[Decimal], offsets: Option<crate::value::Offsets>) -> Option<Decimal> {
+    if let Some((lo, hi)) = offsets.filter(|_| xs.iter().all(|x| crate::num::narrow(*x))) {
+        // All equal: the smallest and the largest are the first and any other one.
+        let hi = if hi == lo { xs.len() - 1 } else { hi };
+        let mut total = Decimal::ZERO;
+        for (i, x) in xs.iter().enumerate() {
+            if i != lo && i != hi {
+                total = total.checked_add(*x)?;
+            }
+        }
+        return div(total, Decimal::from(xs.len() - 2));
+    }
+    let mut sorted: smallvec::SmallVec<[Decimal; 8]> = smallvec::SmallVec::from_slice(xs);
+    sorted.sort_unstable_by(|a, b| crate::num::cmp(*a, *b));
+    mean(&sorted[1..sorted.len() - 1])
+}
+
 impl CompiledScheme {
     /// Scores one employee.
     pub fn score(&self, employee: &Employee) -> Result<ScoreCard, KaoheError> {
@@ -439,16 +461,10 @@ impl CompiledScheme {
                 let mut weighted = Decimal::ZERO;
                 let mut weight_sum = Decimal::ZERO;
                 for (group, w) in raters {
-                    let Some(xs) = groups.get(group).filter(|xs| !xs.is_empty()) else {
+                    let Some((xs, offsets)) = groups.get_with_offsets(group).filter(|(xs, _)| !xs.is_empty()) else {
                         continue;
                     };
-                    let m = if *trim && xs.len() >= 3 {
-                        let mut sorted: smallvec::SmallVec<[Decimal; 8]> = smallvec::SmallVec::from_slice(xs);
-                        sorted.sort_unstable();
-                        mean(&sorted[1..sorted.len() - 1])
-                    } else {
-                        mean(xs)
-                    };
+                    let m = if *trim && xs.len() >= 3 { trimmed_mean(xs, offsets) } else { mean(xs) };
                     let Some(m) = m else { continue };
                     let (Some(sum), Some(weights)) =
                         (mul(m, *w).and_then(|x| weighted.checked_add(x)), weight_sum.checked_add(*w))
@@ -641,6 +657,46 @@ impl crate::compile::Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Ratings the way a rater gives them (ties, equal values at other scales) and
+    /// occasionally a wide one, whose sums take the sorting path.
+    fn rating() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            8 => (0i64..12, 0u32..3).prop_map(|(m, s)| Decimal::new(m * 10i64.pow(s) / 2, s)),
+            2 => (-1_000_000i64..1_000_000, 0u32..12).prop_map(|(m, s)| Decimal::new(m, s)),
+            1 => (10u128.pow(27)..(1u128 << 96), 20u32..29)
+                .prop_map(|(m, s)| Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, s)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// The trimmed mean is the mean of the sorted ratings without the first and last.
+        #[test]
+        fn a_trimmed_mean_is_the_mean_of_the_sorted_middle(xs in prop::collection::vec(rating(), 3..12)) {
+            let mut r = crate::value::Ratings::default();
+            r.push("peer", xs.iter().copied());
+            let (given, offsets) = r.get_with_offsets("peer").unwrap_or_default();
+            prop_assert_eq!(given, &xs[..]);
+            prop_assert!(offsets.is_some());
+            let mut sorted = xs.clone();
+            sorted.sort_unstable();
+            let want = mean(&sorted[1..sorted.len() - 1]);
+            prop_assert_eq!(trimmed_mean(&xs, offsets), want, "{:?}", xs);
+            prop_assert_eq!(trimmed_mean(&xs, None), want, "{:?} without offsets", xs);
+        }
+    }
+
+    #[test]
+    fn a_trimmed_mean_drops_one_smallest_and_one_largest() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let xs = [d("4"), d("4"), d("4")];
+        assert_eq!(trimmed_mean(&xs, Some((0, 0))), Some(d("4")), "all equal: one of them is left");
+        let xs = [d("5"), d("1"), d("3"), d("1"), d("5")];
+        assert_eq!(trimmed_mean(&xs, Some((1, 0))), Some(d("3")), "(1 + 3 + 5) / 3");
+    }
 
     fn scheme(id: &str, extra: &str) -> CompiledScheme {
         let text = format!(

@@ -86,6 +86,9 @@ struct Group {
     hi: u16,
 }
 
+/// Offsets, from a group's first rating, of its smallest and its largest rating.
+pub(crate) type Offsets = (usize, usize);
+
 /// How many ratings a group may have for [`Group::lo`] and [`Group::hi`] to hold its
 /// extremes (every offset fits in a `u16`). Longer groups are searched when asked.
 const OFFSETS: usize = 1 << 16;
@@ -133,6 +136,15 @@ impl Ratings {
     pub fn extremes(&self, group: &str) -> Option<(Decimal, Decimal)> {
         let i = self.groups.iter().position(|g| g.name == group)?;
         self.extremes_at(i)
+    }
+
+    /// A group's ratings and, when kept (see [`Group::lo`]), the offsets of its smallest
+    /// and largest rating (the first of equals).
+    pub(crate) fn get_with_offsets(&self, group: &str) -> Option<(&[Decimal], Option<Offsets>)> {
+        let i = self.groups.iter().position(|g| g.name == group)?;
+        let (g, xs) = (&self.groups[i], self.group(i));
+        let kept = !xs.is_empty() && xs.len() <= OFFSETS;
+        Some((xs, kept.then_some((usize::from(g.lo), usize::from(g.hi)))))
     }
 
     /// Groups and their ratings.

@@ -239,6 +239,14 @@ pub fn round(d: Decimal, places: u32, mode: RoundingMode) -> Decimal {
     r
 }
 
+/// Whether `d` has a 32-bit mantissa and at most nine decimals. Sums of up to 2^16
+/// such values are exact in any order: brought to one scale each is below 2^62, the
+/// sum below 2^78, far from the 96 bits where rust_decimal starts rounding.
+pub(crate) fn narrow(d: Decimal) -> bool {
+    let u = d.unpack();
+    u.mid | u.hi == 0 && u.scale <= 9
+}
+
 /// The decimal without trailing zeros (`"1.500"` → `"1.5"`), never `-0`.
 pub fn normalized(d: Decimal) -> Decimal {
     fast::normalized(d)
