@@ -193,8 +193,14 @@ impl CompiledScheme {
     pub fn score_with(&self, employee: &Employee, scratch: &mut Scratch) -> Result<ScoreCard, KaoheError> {
         let s = &*self.inner;
         let Scratch { slots, eval, layout, shares } = scratch;
-        slots.clear();
-        slots.resize(s.n_slots, Val::None);
+        // Every input slot is written by `read_inputs` and every derived one, in order,
+        // before it is read: the previous employee's values need no clearing, but for
+        // `actual`, which only scoring scripts set.
+        if slots.len() != s.n_slots {
+            slots.clear();
+            slots.resize(s.n_slots, Val::None);
+        }
+        slots[s.actual_slot] = Val::None;
 
         self.read_inputs(employee, slots, layout)?;
         for d in &s.derived {
@@ -737,6 +743,39 @@ mod tests {
         assert!(Arc::ptr_eq(names, records[1].values.parts().0), "records read in a row share their names");
         assert!(!Arc::ptr_eq(names, records[2].values.parts().0));
         assert!(Arc::ptr_eq(names, records[5].values.parts().0), "three other sets between them: still shared");
+    }
+
+    /// Slots are not cleared between employees: an employee that fails halfway (in a
+    /// derived value, or in a scoring script after `actual` is set) leaves nothing
+    /// behind that the next one reads.
+    #[test]
+    fn a_kept_scratch_after_a_failed_employee_scores_as_a_fresh_one() {
+        let s = CompiledScheme::from_json(
+            r#"{"id": "s", "version": "1", "name": "s",
+                "inputs": {"a": {"type": "number"}, "b": {"type": "number", "default": 1}},
+                "derived": {"square": "a * a", "share": "safe_div(square, b)"},
+                "indicators": [
+                  {"id": "p", "name": "P", "weight": 50, "value": "share", "missing": "zero", "scoring": {"type": "ratio", "target": 10}},
+                  {"id": "q", "name": "Q", "weight": 50, "value": "b",
+                   "scoring": {"type": "script", "script": "if actual > 100 { actual * 100000000000000000000 * 100000000000000000000 } else { actual / 10 }"}}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let records = [
+            employee(serde_json::json!({"a": 3, "b": 2})),
+            employee(serde_json::json!({"a": 1e15, "b": 2})),
+            employee(serde_json::json!({"a": 2})),
+            employee(serde_json::json!({"a": 3, "b": 500})),
+            employee(serde_json::json!({"a": 3, "b": 0})),
+            employee(serde_json::json!({"a": 1})),
+        ];
+        let mut kept = Scratch::default();
+        let mut failed = 0;
+        for (i, e) in records.iter().enumerate() {
+            let fresh = s.score_with(e, &mut Scratch::default());
+            failed += usize::from(fresh.is_err());
+            assert_eq!(s.score_with(e, &mut kept), fresh, "record {i}");
+        }
+        assert_eq!(failed, 2, "the square of 1e15 and the script's product overflow");
     }
 
     /// The weights shared out when indicators are excluded are remembered per set of
