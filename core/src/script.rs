@@ -98,6 +98,50 @@ pub(crate) enum Plan {
     Call(Func, Vec<PlanArg>),
 }
 
+/// A number or no value; `Err(())` for any other value.
+fn number(v: &Val) -> Result<Option<Decimal>, ()> {
+    match v {
+        Val::Num(d) => Ok(Some(*d)),
+        Val::None => Ok(None),
+        _ => Err(()),
+    }
+}
+
+/// The usual calls, `safe_div(a, b)` and `mean`, `sum` or `count` of an array, on
+/// numbers read straight from their plans, with no argument buffers. `None` leaves
+/// the call to [`eval_call`]'s general path: another function, or an argument that is
+/// not a number, which that path evaluates again (plans have no side effects but on
+/// their own locals, which they set to the same values) and reports.
+#[inline]
+fn eval_numeric_call(f: Func, args: &[PlanArg], slots: &[Val], locals: &mut [Val]) -> Option<Eval> {
+    let runtime = |m| Box::new(EvalError::runtime(m));
+    match (f, args) {
+        (Func::SafeDiv, [PlanArg::One(a), PlanArg::One(b)]) => {
+            let (a, b) = match (operand(a, slots, locals), operand(b, slots, locals)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+            };
+            match (number(&a), number(&b)) {
+                (Ok(a), Ok(b)) => Some(crate::value::safe_div(a, b).map_err(runtime)),
+                _ => None,
+            }
+        }
+        (Func::Mean | Func::Sum | Func::Count, [PlanArg::Many(items)]) => {
+            let mut xs: SmallVec<[Decimal; 8]> = SmallVec::with_capacity(items.len());
+            for p in items {
+                match operand(p, slots, locals).map(|v| number(&v)) {
+                    Ok(Ok(Some(x))) => xs.push(x),
+                    Ok(Ok(None)) => {}
+                    Ok(Err(())) => return None,
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            Some(crate::value::aggregate(f, &xs).map_err(runtime))
+        }
+        _ => None,
+    }
+}
+
 /// An argument of a provided function in a plan.
 #[derive(Debug, Clone)]
 pub(crate) enum PlanArg {
@@ -781,6 +825,9 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
 /// buffers do not weigh on every other step's stack frame.
 #[inline(never)]
 fn eval_call(f: Func, args: &[PlanArg], slots: &[Val], locals: &mut [Val]) -> Eval {
+    if let Some(v) = eval_numeric_call(f, args, slots, locals) {
+        return v;
+    }
     // Every value evaluated in order into one buffer, then the arguments as views of
     // it: no allocation for the usual handful of arguments.
     let mut flat: SmallVec<[Val; 8]> = SmallVec::new();
@@ -902,6 +949,24 @@ mod tests {
         assert!(matches!(run("let x = safe_div(a, 0); x * 100", &s).1, Ok(Val::None)));
         assert_eq!(num(&run("mean([a, b])", &s).1), "4");
         assert_eq!(num(&run("count([a, b])", &s).1), "1");
+    }
+
+    /// Calls on numbers take a path of their own in native plans; a value that is not
+    /// a number (text is typed, so these go to Rhai) gets the same message either way.
+    #[test]
+    fn calls_on_values_that_are_not_numbers() {
+        let s = slots(Some(4), Some(5));
+        for src in
+            ["mean([a, dept])", "sum([dept, b])", "count([a, b, dept])", "safe_div(dept, a)", "safe_div(a, dept)"]
+        {
+            let f = src.split('(').next().unwrap_or_default();
+            let message = run(src, &s).1.err().map(|e| (e.code, e.message));
+            let want = format!("Runtime error: {f}() expects numbers, got text");
+            assert_eq!(message, Some((ErrorCode::ScriptRuntime, want)), "{src}");
+        }
+        let (native, v) = run("sum([a, b]) + count([a, b]) + safe_div(b, a)", &s);
+        assert!(native);
+        assert_eq!(num(&v), "12.25");
     }
 
     #[test]

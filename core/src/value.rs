@@ -307,13 +307,7 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
     match f {
         Func::SafeDiv => {
             arity(&[2])?;
-            let (Some(a), Some(b)) = (single(0)?, single(1)?) else {
-                return Ok(Val::None);
-            };
-            if b.is_zero() {
-                return Ok(Val::None);
-            }
-            crate::num::checked_div(a, b).map(Val::Num).ok_or_else(|| overflow(f))
+            safe_div(single(0)?, single(1)?)
         }
         Func::Min | Func::Max => {
             let items: smallvec::SmallVec<[Decimal; 8]> = match args {
@@ -364,23 +358,40 @@ pub fn call(f: Func, args: &[Arg]) -> Result<Val, String> {
             let [Arg::Many(items)] = args else {
                 return Err(format!("{}() takes one array, e.g. {}([a, b, c])", f.name(), f.name()));
             };
-            let xs = present(f, items)?;
-            if f == Func::Count {
-                return Ok(Val::Num(Decimal::from(xs.len())));
-            }
-            if xs.is_empty() {
-                return Ok(Val::None);
-            }
-            let mut total = Decimal::ZERO;
-            for x in &xs {
-                total = total.checked_add(*x).ok_or_else(|| overflow(f))?;
-            }
-            if f == Func::Sum {
-                return Ok(Val::Num(total));
-            }
-            crate::num::checked_div(total, Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
+            aggregate(f, &present(f, items)?)
         }
     }
+}
+
+/// `safe_div(a, b)` of numbers read (`None`: absent): no value when either is absent
+/// or `b` is 0.
+pub(crate) fn safe_div(a: Option<Decimal>, b: Option<Decimal>) -> Result<Val, String> {
+    let (Some(a), Some(b)) = (a, b) else {
+        return Ok(Val::None);
+    };
+    if b.is_zero() {
+        return Ok(Val::None);
+    }
+    crate::num::checked_div(a, b).map(Val::Num).ok_or_else(|| overflow(Func::SafeDiv))
+}
+
+/// `mean`, `sum` or `count` (`f`) of an array's present numbers `xs` (absent elements
+/// left out): no mean or sum of none.
+pub(crate) fn aggregate(f: Func, xs: &[Decimal]) -> Result<Val, String> {
+    if f == Func::Count {
+        return Ok(Val::Num(Decimal::from(xs.len())));
+    }
+    if xs.is_empty() {
+        return Ok(Val::None);
+    }
+    let mut total = Decimal::ZERO;
+    for x in xs {
+        total = total.checked_add(*x).ok_or_else(|| overflow(f))?;
+    }
+    if f == Func::Sum {
+        return Ok(Val::Num(total));
+    }
+    crate::num::checked_div(total, Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
 }
 
 fn join_counts(n: &[usize]) -> String {
