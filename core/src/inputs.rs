@@ -14,7 +14,7 @@ use crate::employee::{Input, blank, show};
 use crate::error::{ErrorCode, KaoheError};
 use crate::num::{decimal_from_json, parse_decimal};
 use crate::scheme::InputType;
-use crate::value::{Ratings, Val};
+use crate::value::{Ratings, Val, same_name};
 
 /// How one input is read and checked.
 #[derive(Debug, Clone)]
@@ -176,7 +176,7 @@ impl InputSpec {
         if self.groups.is_empty() {
             return Some(Arc::from(group));
         }
-        self.groups.iter().find(|g| ***g == *group).cloned()
+        self.groups.iter().find(|g| same_name(g, group)).cloned()
     }
 
     /// The ratings read, or the input's default when no weighed group has any.
@@ -198,7 +198,7 @@ impl InputSpec {
             let Some((min, max)) = extremes else {
                 continue;
             };
-            if self.groups.is_empty() || self.groups.iter().any(|g| **g == *group) {
+            if self.groups.is_empty() || self.groups.iter().any(|g| same_name(g, group)) {
                 if self.scales.iter().any(|(lo, hi, _)| crate::num::lt(min, *lo) || crate::num::lt(*hi, max)) {
                     for x in xs {
                         self.check_scale(*x, group)?;
@@ -386,7 +386,7 @@ mod tests {
         /// Every rating of every weighed, non-empty group checked in turn, as before.
         fn each(r: &InputSpec, given: &Ratings) -> Result<(), KaoheError> {
             for (group, xs) in given.iter() {
-                if !xs.is_empty() && (r.groups.is_empty() || r.groups.iter().any(|g| **g == *group)) {
+                if !xs.is_empty() && (r.groups.is_empty() || r.groups.iter().any(|g| same_name(g, group))) {
                     for x in xs {
                         r.check_scale(*x, group)?;
                     }

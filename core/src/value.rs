@@ -109,6 +109,26 @@ fn extremes_of(xs: &[Decimal]) -> Option<((usize, Decimal), (usize, Decimal))> {
     Some((lo, hi))
 }
 
+/// Whether two names (rater groups, which are short) are the same, compared in at
+/// most two overlapping words each instead of a call to `memcmp`.
+#[inline(always)]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word4 =
+        |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes);
+    let word8 =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    match n {
+        4..=8 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        9..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 impl Ratings {
     /// Adds a group and its ratings (after the groups already added).
     pub fn push(&mut self, group: &str, ratings: impl IntoIterator<Item = Decimal>) {
@@ -127,21 +147,21 @@ impl Ratings {
 
     /// The ratings of a group, if it has any.
     pub fn get(&self, group: &str) -> Option<&[Decimal]> {
-        let i = self.groups.iter().position(|g| g.name == group)?;
+        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
         Some(self.group(i))
     }
 
     /// The smallest and the largest rating of a group (compared as numbers: of `4` and
     /// `4.0`, the one given first); `None` when the group is not there or has no rating.
     pub fn extremes(&self, group: &str) -> Option<(Decimal, Decimal)> {
-        let i = self.groups.iter().position(|g| g.name == group)?;
+        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
         self.extremes_at(i)
     }
 
     /// A group's ratings and, when kept (see [`Group::lo`]), the offsets of its smallest
     /// and largest rating (the first of equals).
     pub(crate) fn get_with_offsets(&self, group: &str) -> Option<(&[Decimal], Option<Offsets>)> {
-        let i = self.groups.iter().position(|g| g.name == group)?;
+        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
         let (g, xs) = (&self.groups[i], self.group(i));
         let kept = !xs.is_empty() && xs.len() <= OFFSETS;
         Some((xs, kept.then_some((usize::from(g.lo), usize::from(g.hi)))))
@@ -425,6 +445,34 @@ mod tests {
 
     fn d(m: i64, scale: u32) -> Decimal {
         Decimal::new(m, scale)
+    }
+
+    #[test]
+    fn same_name_is_string_equality() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "peer",
+            "self",
+            "上级",
+            "manager",
+            "partner",
+            "managers",
+            "peer_lead",
+            "cross_team_01",
+            "cross_team_02",
+            "0123456789abcdef",
+            "0123456789abcdeg",
+            "a_rater_group_with_a_long_name",
+            "a_rater_group_with_a_long_namf",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(same_name(a, b), a == b, "{a} vs {b}");
+            }
+        }
     }
 
     #[test]
