@@ -38,8 +38,9 @@ impl InputSpec {
     /// Reads the employee's value (or the default) into a checked value.
     #[inline]
     pub fn read(&self, raw: Option<&Input>) -> Result<Val, KaoheError> {
-        // The usual case inline in the caller, its result in registers: a number
-        // within its bounds (and written without decimals for an integer input).
+        // The usual cases inline in the caller, their result in registers: a number
+        // within its bounds (and written without decimals for an integer input), and
+        // a boolean.
         if let (InputType::Number | InputType::Integer, Some(Input::Number(d) | Input::Text(_, Some(d)))) =
             (self.kind, raw)
         {
@@ -50,6 +51,9 @@ impl InputSpec {
             {
                 return Ok(Val::Num(d));
             }
+        }
+        if let (InputType::Bool, Some(Input::Bool(b))) = (self.kind, raw) {
+            return Ok(Val::Bool(*b));
         }
         self.read_any(raw)
     }
