@@ -134,7 +134,9 @@ fn eval_err(path: &str) -> impl Fn(Box<EvalError>) -> KaoheError + '_ {
     move |e| e.into_error(path)
 }
 
-/// Piecewise-linear interpolation, flat beyond the ends.
+/// Piecewise-linear interpolation, flat beyond the ends. The x values strictly
+/// increase (checked when the scheme is compiled), so the first point at or past `x`
+/// ends the segment `x` is on: `x` is past the point before it.
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
     if le(x, first.0) {
@@ -145,7 +147,7 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     }
     for w in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        if le(x0, x) && le(x, x1) {
+        if le(x, x1) {
             // y0 + (y1 - y0) × (x - x0) / (x1 - x0): multiply before dividing.
             return y0.checked_add(div(mul(y1 - y0, x - x0)?, x1 - x0)?);
         }
@@ -692,6 +694,29 @@ mod tests {
             let want = mean(&sorted[1..sorted.len() - 1]);
             prop_assert_eq!(trimmed_mean(&xs, offsets), want, "{:?}", xs);
             prop_assert_eq!(trimmed_mean(&xs, None), want, "{:?} without offsets", xs);
+        }
+    }
+
+    /// Interpolation finds the segment `x` is on (at a point, both neighbouring
+    /// segments give its y): the same as checking both ends of every segment.
+    #[test]
+    fn interpolation_follows_the_segments() {
+        let d = |x: i64| Decimal::from(x);
+        let points = [(d(-10), d(0)), (d(0), d(2)), (d(5), d(3)), (d(30), d(8)), (d(60), d(8)), (d(61), d(-1))];
+        let reference = |x: Decimal| -> Option<Decimal> {
+            if x <= points[0].0 {
+                return Some(points[0].1);
+            }
+            if x >= points[points.len() - 1].0 {
+                return Some(points[points.len() - 1].1);
+            }
+            let w = points.windows(2).find(|w| w[0].0 <= x && x <= w[1].0)?;
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            Some(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+        };
+        for tenths in -150..=700 {
+            let x = Decimal::new(tenths, 1);
+            assert_eq!(interpolate(&points, x), reference(x), "at {x}");
         }
     }
 
