@@ -762,6 +762,32 @@ fn operand(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
     }
 }
 
+/// The number a constant, a name or a local holds; `None` for any other plan or value.
+#[inline(always)]
+fn number_at(p: &Plan, slots: &[Val], locals: &[Val]) -> Option<Decimal> {
+    let v = match p {
+        Plan::Const(v) => v,
+        Plan::Slot(i) => &slots[*i],
+        Plan::Local(i) => &locals[*i],
+        _ => return None,
+    };
+    if let Val::Num(d) = v { Some(*d) } else { None }
+}
+
+/// A binary operator on two numbers.
+#[inline]
+fn numeric(op: BinOp, x: Decimal, y: Decimal) -> Eval {
+    Ok(match op {
+        BinOp::Lt => Val::Bool(crate::num::lt(x, y)),
+        BinOp::Le => Val::Bool(crate::num::le(x, y)),
+        BinOp::Gt => Val::Bool(crate::num::lt(y, x)),
+        BinOp::Ge => Val::Bool(crate::num::le(y, x)),
+        BinOp::Eq => Val::Bool(crate::num::cmp(x, y).is_eq()),
+        BinOp::Ne => Val::Bool(crate::num::cmp(x, y).is_ne()),
+        _ => Val::Num(arith(op, x, y).map_err(Box::new)?),
+    })
+}
+
 fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
     Ok(match p {
         Plan::Const(v) => v.clone(),
@@ -789,17 +815,14 @@ fn eval_plan(p: &Plan, slots: &[Val], locals: &mut [Val]) -> Eval {
             _ => Val::None,
         },
         Plan::Bin(op, a, b) => {
+            // Names, locals and constants that hold numbers (`late_count > 3`,
+            // `actual * 0.2`) are read as decimals, with no values cloned and dropped.
+            if let (Some(x), Some(y)) = (number_at(a, slots, locals), number_at(b, slots, locals)) {
+                return numeric(*op, x, y);
+            }
             let (a, b) = (operand(a, slots, locals)?, operand(b, slots, locals)?);
             match (a, b) {
-                (Val::Num(x), Val::Num(y)) => match op {
-                    BinOp::Lt => Val::Bool(crate::num::lt(x, y)),
-                    BinOp::Le => Val::Bool(crate::num::le(x, y)),
-                    BinOp::Gt => Val::Bool(crate::num::lt(y, x)),
-                    BinOp::Ge => Val::Bool(crate::num::le(y, x)),
-                    BinOp::Eq => Val::Bool(crate::num::cmp(x, y).is_eq()),
-                    BinOp::Ne => Val::Bool(crate::num::cmp(x, y).is_ne()),
-                    _ => Val::Num(arith(*op, x, y).map_err(Box::new)?),
-                },
+                (Val::Num(x), Val::Num(y)) => return numeric(*op, x, y),
                 (Val::Bool(x), Val::Bool(y)) => match op {
                     BinOp::Eq => Val::Bool(x == y),
                     BinOp::Ne => Val::Bool(x != y),
