@@ -165,8 +165,9 @@ fn mean(xs: &[Decimal]) -> Option<Decimal> {
 
 /// The mean of `xs` (three or more) without one smallest and one largest rating.
 ///
-/// With the extremes' offsets kept and every rating [narrow](crate::num::narrow), the sum skips the two ratings at those offsets: such sums are exact
-/// whatever their order, so this is the value sorting and summing the middle gives.
+/// With the extremes' offsets kept and every rating [narrow](crate::num::narrow), the
+/// sum skips the two ratings at those offsets: such sums are exact whatever their
+/// order, so this is the value sorting and summing the middle gives.
 /// Otherwise (wide ratings, whose sums may round) the middle is sorted and summed.
 fn trimmed_mean(xs: &[Decimal], offsets: Option<crate::value::Offsets>) -> Option<Decimal> {
     if let Some((lo, hi)) = offsets.filter(|_| xs.iter().all(|x| crate::num::narrow(*x))) {
