@@ -19,7 +19,7 @@ use crate::recent::Recent;
 use crate::result::{Actual, AdjustmentResult, EmployeeError, IndicatorResult, Outcome, ScoreCard, Status};
 use crate::scheme::{Missing, RatingMapping};
 use crate::script::{EvalError, EvalScratch};
-use crate::value::Val;
+use crate::value::{Val, mean};
 
 /// Reusable per-thread scratch space for scoring.
 #[derive(Debug, Default)]
@@ -153,14 +153,6 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
         }
     }
     Some(last.1)
-}
-
-fn mean(xs: &[Decimal]) -> Option<Decimal> {
-    if xs.is_empty() {
-        return None;
-    }
-    let total = xs.iter().try_fold(Decimal::ZERO, |t, x| t.checked_add(*x))?;
-    div(total, Decimal::from(xs.len()))
 }
 
 /// The mean of `xs` (three or more) without one smallest and one largest rating.

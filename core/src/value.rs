@@ -147,21 +147,26 @@ impl Ratings {
 
     /// The ratings of a group, if it has any.
     pub fn get(&self, group: &str) -> Option<&[Decimal]> {
-        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
+        let i = self.index_of(group)?;
         Some(self.group(i))
     }
 
     /// The smallest and the largest rating of a group (compared as numbers: of `4` and
     /// `4.0`, the one given first); `None` when the group is not there or has no rating.
     pub fn extremes(&self, group: &str) -> Option<(Decimal, Decimal)> {
-        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
+        let i = self.index_of(group)?;
         self.extremes_at(i)
+    }
+
+    /// Where the group named `group` is among the groups.
+    fn index_of(&self, group: &str) -> Option<usize> {
+        self.groups.iter().position(|g| same_name(&g.name, group))
     }
 
     /// A group's ratings and, when kept (see [`Group::lo`]), the offsets of its smallest
     /// and largest rating (the first of equals).
     pub(crate) fn get_with_offsets(&self, group: &str) -> Option<(&[Decimal], Option<Offsets>)> {
-        let i = self.groups.iter().position(|g| same_name(&g.name, group))?;
+        let i = self.index_of(group)?;
         let (g, xs) = (&self.groups[i], self.group(i));
         let kept = !xs.is_empty() && xs.len() <= OFFSETS;
         Some((xs, kept.then_some((usize::from(g.lo), usize::from(g.hi)))))
@@ -404,14 +409,21 @@ pub(crate) fn aggregate(f: Func, xs: &[Decimal]) -> Result<Val, String> {
     if xs.is_empty() {
         return Ok(Val::None);
     }
-    let mut total = Decimal::ZERO;
-    for x in xs {
-        total = total.checked_add(*x).ok_or_else(|| overflow(f))?;
+    let total = if f == Func::Sum { sum(xs) } else { mean(xs) };
+    total.map(Val::Num).ok_or_else(|| overflow(f))
+}
+
+/// The sum of `xs`; `None` on an overflow.
+fn sum(xs: &[Decimal]) -> Option<Decimal> {
+    xs.iter().try_fold(Decimal::ZERO, |t, x| t.checked_add(*x))
+}
+
+/// The mean of `xs`; `None` when there is none or on an overflow.
+pub(crate) fn mean(xs: &[Decimal]) -> Option<Decimal> {
+    if xs.is_empty() {
+        return None;
     }
-    if f == Func::Sum {
-        return Ok(Val::Num(total));
-    }
-    crate::num::checked_div(total, Decimal::from(xs.len())).map(Val::Num).ok_or_else(|| overflow(f))
+    crate::num::checked_div(sum(xs)?, Decimal::from(xs.len()))
 }
 
 fn join_counts(n: &[usize]) -> String {
