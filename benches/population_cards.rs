@@ -63,9 +63,9 @@ pub fn cards(scheme: &CompiledScheme, n: usize) -> Vec<Outcome> {
                 ..card.clone()
             };
             Ok(ScoreCard {
-                id: format!("E{i:07}"),
+                id: format!("E{i:07}").into(),
                 score,
-                grade: Some(grade.0.to_owned()),
+                grade: Some(grade.0.into()),
                 coefficient: Some(grade.1.parse().unwrap()),
                 subtotal: score,
                 indicators: vec![line(&template.indicators[0], kpi), line(&template.indicators[1], quality)],

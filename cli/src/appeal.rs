@@ -292,7 +292,7 @@ fn write_effect(out: &mut impl Write, e: &appeal::CalibrationEffect, zh: bool) -
 }
 
 fn write_rescore(out: &mut impl Write, r: &Rescore, zh: bool) -> Result<(), Fail> {
-    let grade = |g: &Option<String>| g.clone().unwrap_or_else(|| "-".into());
+    let grade = |g: &Option<kaohe::result::Id>| g.as_deref().unwrap_or("-").to_owned();
     let sign = |d: kaohe::Decimal| if d.is_sign_negative() { d.to_string() } else { format!("+{d}") };
     let effect = match (r.in_effect, zh) {
         ("original", true) => "原结果（分数不得下降）",

@@ -181,9 +181,9 @@ fn csv_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome]) -> io::
         match o {
             Ok(c) => {
                 row.extend([
-                    c.id.clone(),
+                    c.id.to_string(),
                     c.score.to_string(),
-                    c.grade.clone().unwrap_or_default(),
+                    c.grade.as_deref().unwrap_or_default().to_owned(),
                     opt(c.coefficient),
                     c.subtotal.to_string(),
                 ]);
@@ -221,9 +221,9 @@ fn table_out(w: &mut impl Write, s: &CompiledScheme, outcomes: &[Outcome], lang:
         let row: Vec<String> = match o {
             Ok(c) => {
                 let mut row = vec![
-                    c.id.clone(),
+                    c.id.to_string(),
                     c.score.to_string(),
-                    c.grade.clone().unwrap_or_else(|| "—".into()),
+                    c.grade.as_deref().unwrap_or("—").to_owned(),
                     c.coefficient.map_or_else(|| "—".into(), |d| d.to_string()),
                     c.subtotal.to_string(),
                 ];

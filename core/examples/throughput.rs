@@ -25,6 +25,17 @@ fn main() {
         let dt = t.elapsed();
         eprintln!("{ok} cached employees in {dt:?}: {:.0}/s", n as f64 / dt.as_secs_f64());
     }
+    if std::env::var_os("DROP").is_some() {
+        // Every employee of the population, each card dropped at once: isolates the cost of keeping the cards.
+        let mut scratch = kaohe::score::Scratch::default();
+        let t = std::time::Instant::now();
+        let mut ok = 0;
+        for p in &people {
+            ok += usize::from(scheme.score_with(p, &mut scratch).is_ok());
+        }
+        let dt = t.elapsed();
+        eprintln!("{ok} employees, cards dropped, in {dt:?}: {:.0}/s", n as f64 / dt.as_secs_f64());
+    }
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
     for _ in 0..rounds {
         let t = std::time::Instant::now();

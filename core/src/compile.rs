@@ -97,7 +97,7 @@ pub(crate) struct Adj {
 /// A grade band, resolved.
 #[derive(Debug, Clone)]
 pub(crate) struct Band {
-    pub grade: String,
+    pub grade: crate::result::Id,
     pub min: Option<Decimal>,
     pub coefficient: Option<Decimal>,
 }
@@ -325,7 +325,7 @@ pub fn compile(scheme: Scheme) -> Result<CompiledScheme, SchemeErrors> {
             }
         }
         grades.push(Band {
-            grade: g.grade.clone(),
+            grade: crate::result::Id::new(&g.grade),
             min: g.min.map(|d| d.0),
             // Normalized, so `1.0` in JSON and in YAML (read as 1) print alike.
             coefficient: g.coefficient.map(|d| crate::num::normalized(d.0)),

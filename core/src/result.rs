@@ -123,12 +123,12 @@ pub struct AdjustmentResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreCard {
     /// Employee id.
-    pub id: String,
+    pub id: Id,
     /// Final score, rounded.
     #[serde(serialize_with = "dec")]
     pub score: Decimal,
     /// Grade, if a band matched (or a veto set it).
-    pub grade: Option<String>,
+    pub grade: Option<Id>,
     /// The grade's performance coefficient.
     #[serde(serialize_with = "opt_dec")]
     pub coefficient: Option<Decimal>,

@@ -336,7 +336,7 @@ impl CompiledScheme {
         };
 
         Ok(ScoreCard {
-            id: employee.id.clone(),
+            id: crate::result::Id::new(&employee.id),
             score,
             grade: band.map(|b| b.grade.clone()),
             coefficient: band.and_then(|b| b.coefficient),

@@ -201,7 +201,7 @@ pub fn compare(a: &CompiledScheme, b: &CompiledScheme, outcomes_a: &[Outcome], o
     let mut pb = vec![Decimal::ZERO; ids.len()];
     for (x, y) in outcomes_a.iter().zip(outcomes_b) {
         let id = match (x, y) {
-            (Ok(c), _) | (_, Ok(c)) => c.id.clone(),
+            (Ok(c), _) | (_, Ok(c)) => c.id.to_string(),
             (Err(e), _) => e.id.clone().unwrap_or_default(),
         };
         let (ca, cb) = (x.as_ref().ok(), y.as_ref().ok());
@@ -210,8 +210,8 @@ pub fn compare(a: &CompiledScheme, b: &CompiledScheme, outcomes_a: &[Outcome], o
             score_a: ca.map(|c| c.score),
             score_b: cb.map(|c| c.score),
             delta: None,
-            grade_a: ca.and_then(|c| c.grade.clone()),
-            grade_b: cb.and_then(|c| c.grade.clone()),
+            grade_a: ca.and_then(|c| c.grade.as_ref().map(|g| g.to_string())),
+            grade_b: cb.and_then(|c| c.grade.as_ref().map(|g| g.to_string())),
             grade_move: None,
             error_a: x.as_ref().err().map(|e| e.error.code.as_str().to_owned()),
             error_b: y.as_ref().err().map(|e| e.error.code.as_str().to_owned()),
@@ -233,8 +233,8 @@ pub fn compare(a: &CompiledScheme, b: &CompiledScheme, outcomes_a: &[Outcome], o
             if m != Move::Same {
                 crossings.push(Crossing {
                     id: change.id.clone(),
-                    from: ca.grade.clone(),
-                    to: cb.grade.clone(),
+                    from: ca.grade.as_ref().map(|g| g.to_string()),
+                    to: cb.grade.as_ref().map(|g| g.to_string()),
                     score_a: ca.score,
                     score_b: cb.score,
                     grade_move: m,

@@ -285,7 +285,7 @@ impl From<&kaohe::ScoreCard> for ScoreCard {
         ScoreCard {
             id: c.id.to_string(),
             score: c.score.into(),
-            grade: c.grade.clone(),
+            grade: c.grade.as_ref().map(|g| g.to_string()),
             coefficient: c.coefficient.map(Decimal::from),
             subtotal: c.subtotal.into(),
             indicators: c
@@ -355,9 +355,9 @@ impl ScoreCard {
             });
         }
         Ok(kaohe::ScoreCard {
-            id: self.id.clone(),
+            id: self.id.as_str().into(),
             score: self.score.to_core("score")?,
-            grade: self.grade.clone(),
+            grade: self.grade.as_deref().map(Into::into),
             coefficient: opt(&self.coefficient, "coefficient")?,
             subtotal: self.subtotal.to_core("subtotal")?,
             indicators,

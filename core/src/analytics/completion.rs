@@ -67,7 +67,7 @@ pub fn group_summaries(scheme: &CompiledScheme, cards: &[ScoreCard], by: Option<
                 if let Some(g) = &c.grade {
                     match grades.iter_mut().find(|x| x.grade == *g) {
                         Some(x) => x.count += 1,
-                        None => grades.push(GradeCount { grade: g.clone(), count: 1 }),
+                        None => grades.push(GradeCount { grade: g.to_string(), count: 1 }),
                     }
                 }
             }

@@ -37,8 +37,8 @@ pub fn trend(cycles: &[(String, &[ScoreCard])], by: Option<&str>) -> Vec<TrendPo
     for (label, cards) in cycles {
         for c in cards.iter() {
             if let Some(g) = &c.grade {
-                if !grade_order.contains(g) {
-                    grade_order.push(g.clone());
+                if !grade_order.iter().any(|x| x == g) {
+                    grade_order.push(g.to_string());
                 }
             }
         }

@@ -171,7 +171,7 @@ pub fn compare(
     let in_effect = if !score_may_decrease && score_delta < Decimal::ZERO { "original" } else { "revised" };
     Rescore {
         appeal: appeal.to_owned(),
-        employee: original.id.clone(),
+        employee: original.id.to_string(),
         corrected,
         original,
         revised,

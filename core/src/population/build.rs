@@ -158,7 +158,7 @@ impl Columns<'_> {
         } else {
             None
         };
-        let owned = Owned { id: card.id, attributes: Some(card.attributes), pay, rare };
+        let owned = Owned { id: card.id.to_string(), attributes: Some(card.attributes), pay, rare };
         let index = |g: Option<usize>| g.and_then(|g| u32::try_from(g).ok());
         Part {
             owned: Mutex::new(owned),

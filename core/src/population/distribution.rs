@@ -66,7 +66,7 @@ fn resolve(scheme: &CompiledScheme, d: &DistributionSpec) -> Vec<Q> {
     d.quotas
         .iter()
         .map(|q| {
-            let pos: Vec<usize> = q.grades.iter().filter_map(|g| grades.iter().position(|b| &b.grade == g)).collect();
+            let pos: Vec<usize> = q.grades.iter().filter_map(|g| grades.iter().position(|b| b.grade == *g)).collect();
             Q {
                 lo: pos.iter().copied().min().unwrap_or(0),
                 hi: pos.iter().copied().max().unwrap_or(0),
@@ -113,7 +113,7 @@ pub(crate) fn calibrate(
     let rules = Rules {
         d,
         names: d.quotas.iter().map(|q| q.grades.clone()).collect(),
-        grade_names: scheme.inner.grades.iter().map(|g| g.grade.clone()).collect(),
+        grade_names: scheme.inner.grades.iter().map(|g| g.grade.to_string()).collect(),
         quotas,
         min_size: d.min_group_size.unwrap_or(1),
         covers_all,

@@ -116,10 +116,10 @@ pub(crate) fn combine(
     let mut index: HashMap<String, usize> = HashMap::with_capacity(cards.len());
     let mut groups: Vec<Vec<ScoreCard>> = Vec::with_capacity(cards.len());
     for c in cards {
-        match index.get(&c.id) {
+        match index.get(c.id.as_str()) {
             Some(&i) => groups[i].push(c),
             None => {
-                index.insert(c.id.clone(), groups.len());
+                index.insert(c.id.to_string(), groups.len());
                 groups.push(vec![c]);
             }
         }
@@ -131,7 +131,7 @@ pub(crate) fn combine(
         if cycle.is_some() { errors.iter().filter_map(|e| e.id.clone()).collect() } else { Default::default() };
     let mut out = Vec::with_capacity(groups.len());
     for mut g in groups {
-        if failed.contains(&g[0].id) {
+        if failed.contains(g[0].id.as_str()) {
             continue;
         }
         let Some(cycle) = &cycle else {
@@ -162,7 +162,7 @@ fn combined(
     cycle: &Cycle,
     cards: Vec<ScoreCard>,
 ) -> Result<(ScoreCard, u32, Vec<Clipped>), EmployeeError> {
-    let id = cards.first().map(|c| c.id.clone()).unwrap_or_default();
+    let id = cards.first().map(|c| c.id.to_string()).unwrap_or_default();
     let fail = |e: KaoheError| EmployeeError { id: Some(id.clone()), error: e };
     let mut clipped = Vec::with_capacity(cards.len());
     for c in cards {
@@ -220,7 +220,7 @@ fn segment(from: Date, to: Date, days: u32, c: ScoreCard) -> Segment {
         to: to.to_string(),
         days,
         score: c.score,
-        grade: c.grade,
+        grade: c.grade.map(|g| g.to_string()),
         attributes: c.attributes,
         scheme: c.scheme,
     }
@@ -428,7 +428,7 @@ impl CompiledScheme {
         let id = first.id.clone();
         if let Some(other) = cards.iter().find(|c| c.id != id) {
             return Err(EmployeeError {
-                id: Some(id.clone()),
+                id: Some(id.to_string()),
                 error: KaoheError::new(
                     ErrorCode::InvalidInput,
                     format!("records of two employees ('{id}' and '{}') cannot be combined", other.id),

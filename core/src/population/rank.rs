@@ -203,7 +203,7 @@ mod tests {
             status: Status::Scored,
         };
         ScoreCard {
-            id,
+            id: id.into(),
             score,
             grade: None,
             coefficient: None,
