@@ -41,10 +41,12 @@ impl InputSpec {
         // The usual cases inline in the caller, their result in registers: a number
         // within its bounds (and written without decimals for an integer input), and
         // a boolean.
-        if let (InputType::Number | InputType::Integer, Some(Input::Number(d) | Input::Text(_, Some(d)))) =
-            (self.kind, raw)
-        {
-            let d = *d;
+        let number = match raw {
+            Some(Input::Number(d)) => Some(*d),
+            Some(Input::Text(t)) => t.number,
+            _ => None,
+        };
+        if let (InputType::Number | InputType::Integer, Some(d)) = (self.kind, number) {
             if (self.kind == InputType::Number || d.scale() == 0)
                 && self.min.is_none_or(|m| !crate::num::lt(d, m))
                 && self.max.is_none_or(|m| !crate::num::lt(m, d))
@@ -63,7 +65,7 @@ impl InputSpec {
         let raw = match raw {
             None | Some(Input::Null) => return Ok(self.default.clone()),
             // Text that spells a number is not blank: no need to read it again.
-            Some(Input::Text(s, None)) if blank(s) && self.kind != InputType::Text => {
+            Some(Input::Text(t)) if t.number.is_none() && blank(&t.text) && self.kind != InputType::Text => {
                 return Ok(self.default.clone());
             }
             Some(v) => v,
@@ -77,7 +79,7 @@ impl InputSpec {
         match self.kind {
             InputType::Number | InputType::Integer => {
                 let d = match raw {
-                    Input::Number(d) | Input::Text(_, Some(d)) => *d,
+                    Input::Number(d) => *d,
                     _ => raw.decimal().ok_or_else(|| self.not_a("a number", raw))?,
                 };
                 if self.kind == InputType::Integer && d.scale() != 0 && !d.fract().is_zero() {
@@ -96,7 +98,7 @@ impl InputSpec {
                 Input::Number(d) if d.scale() == 0 && (d.is_zero() || *d == Decimal::ONE) => {
                     Ok(Val::Bool(!d.is_zero()))
                 }
-                Input::Text(s, _) => match s.trim().to_ascii_lowercase().as_str() {
+                Input::Text(t) => match t.text.trim().to_ascii_lowercase().as_str() {
                     "true" | "yes" | "y" | "1" | "是" => Ok(Val::Bool(true)),
                     "false" | "no" | "n" | "0" | "否" => Ok(Val::Bool(false)),
                     _ => Err(self.not_a("true or false", raw)),
@@ -104,9 +106,12 @@ impl InputSpec {
                 _ => Err(self.not_a("true or false", raw)),
             },
             InputType::Text => match raw {
-                Input::Text(s, _) => Ok(Val::Text(s.clone())),
+                Input::Text(t) => Ok(Val::Text(t.text.clone())),
                 Input::Number(d) => Ok(Val::Text(Arc::from(d.to_string()))),
-                Input::Json(Value::Number(n)) => Ok(Val::Text(Arc::from(n.as_str()))),
+                Input::Json(v) => match &**v {
+                    Value::Number(n) => Ok(Val::Text(Arc::from(n.as_str()))),
+                    _ => Err(self.not_a("text", raw)),
+                },
                 _ => Err(self.not_a("text", raw)),
             },
             InputType::Ratings => match raw {
@@ -379,7 +384,7 @@ mod tests {
             let Input::Ratings(given) = json(text) else { panic!("{text}") };
             let Ok(value) = serde_json::from_str::<Value>(text) else { panic!("{text}") };
             let by_record = r.convert(&Input::Ratings(given)).err();
-            let by_json = r.convert(&Input::Json(value)).err();
+            let by_json = r.convert(&Input::Json(Box::new(value))).err();
             assert!(by_record.is_some(), "{text}");
             assert_eq!(by_record, by_json, "{text}");
         }

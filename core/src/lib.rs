@@ -46,7 +46,7 @@ pub mod verify;
 pub mod whatif;
 
 pub use compile::CompiledScheme;
-pub use employee::{Employee, Input, Values};
+pub use employee::{Employee, Input, TextInput, Values};
 pub use error::{Error, ErrorCode, ErrorKind, KaoheError, SchemeErrors};
 pub use explain::{EmployeeExplanation, Lang};
 pub use load::Format;
