@@ -41,7 +41,7 @@ fn employees(n: usize) -> Vec<Employee> {
             let mut attributes = Map::new();
             attributes.insert("department".into(), Value::String(format!("D{:02}", i % 20)));
             let Value::Object(values) = values else { unreachable!() };
-            Employee { id: format!("E{i:07}"), attributes: attributes.into(), values: values.into() }
+            Employee { id: format!("E{i:07}").into(), attributes: attributes.into(), values: values.into() }
         })
         .collect()
 }

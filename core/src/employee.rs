@@ -21,9 +21,10 @@ use crate::value::Ratings;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Employee {
-    /// The employee's identifier.
+    /// The employee's identifier (inline up to 23 bytes, so that reading it to start a
+    /// card reads nothing beyond the record).
     #[serde(deserialize_with = "id_text")]
-    pub id: String,
+    pub id: crate::result::Id,
     /// Attributes kept beside the result (department, level, manager…); not scored.
     /// Shared with every result card of the employee (cloning it is a reference count).
     #[serde(default, skip_serializing_if = "crate::result::no_attributes")]
@@ -35,7 +36,7 @@ pub struct Employee {
 
 impl Employee {
     /// An employee with the given id and values.
-    pub fn new(id: impl Into<String>, values: Map<String, Value>) -> Self {
+    pub fn new(id: impl Into<crate::result::Id>, values: Map<String, Value>) -> Self {
         Employee { id: id.into(), attributes: Arc::default(), values: values.into() }
     }
 
@@ -67,9 +68,9 @@ pub fn id_of(v: &Value) -> Option<String> {
     }
 }
 
-fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<crate::result::Id, D::Error> {
     let v = Value::deserialize(d)?;
-    id_of(&v).ok_or_else(|| serde::de::Error::custom("id must be a string or a number"))
+    id_of(&v).map(Into::into).ok_or_else(|| serde::de::Error::custom("id must be a string or a number"))
 }
 
 /// A value shown in a message, cut at 40 characters.
@@ -380,7 +381,7 @@ mod tests {
     #[test]
     fn employee_records() {
         let e = Employee::from_value(json(r#"{"id": 7, "values": {"a": 1}}"#));
-        assert_eq!(e.map(|e| e.id), Ok("7".to_owned()));
+        assert_eq!(e.map(|e| e.id), Ok("7".into()));
         let e = Employee::from_value(json(r#"{"values": {}}"#));
         assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::InvalidInput));
         let e = Employee::from_value(json(r#"["E1", {}, {"a": 1}]"#));

@@ -336,7 +336,7 @@ impl CompiledScheme {
         };
 
         Ok(ScoreCard {
-            id: crate::result::Id::new(&employee.id),
+            id: employee.id.clone(),
             score,
             grade: band.map(|b| b.grade.clone()),
             coefficient: band.and_then(|b| b.coefficient),
@@ -568,7 +568,7 @@ impl CompiledScheme {
 
     /// Scores one employee into a batch entry.
     pub fn outcome(&self, e: &Employee, scratch: &mut Scratch) -> Outcome {
-        self.score_with(e, scratch).map_err(|error| EmployeeError { id: Some(e.id.clone()), error })
+        self.score_with(e, scratch).map_err(|error| EmployeeError { id: Some(e.id.to_string()), error })
     }
 
     /// Scores raw JSON records (as read from a document): malformed records become error entries.

@@ -40,7 +40,7 @@ pub fn verify_results(
         }
         let Some(entries) = employees else { continue };
         let found = entries.iter().find(|e| match e {
-            Ok(emp) => Some(&emp.id) == id.as_ref(),
+            Ok(emp) => id.as_deref() == Some(emp.id.as_str()),
             Err(err) => err.id.is_some() && err.id == id,
         });
         let Some(entry) = found else {
@@ -48,7 +48,7 @@ pub fn verify_results(
             continue;
         };
         let again = match entry {
-            Ok(emp) => scheme.score(emp).map_err(|error| EmployeeError { id: Some(emp.id.clone()), error }),
+            Ok(emp) => scheme.score(emp).map_err(|error| EmployeeError { id: Some(emp.id.to_string()), error }),
             Err(e) => Err(e.clone()),
         };
         let want = outcome_to_json(&again);

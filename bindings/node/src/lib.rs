@@ -171,7 +171,7 @@ impl Scheme {
     ) -> Result<Unknown<'env>> {
         guard(env, || {
             let e = self::employee(env, employee)?;
-            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
+            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.to_string())))?;
             let mut text = String::with_capacity(1024);
             convert::outcome_json(&mut text, &Ok(card), numbers(options.as_ref()));
             convert::parse(env, text).map_err(|e| napi_failure(&e))
@@ -253,7 +253,7 @@ impl Scheme {
         guard(&env, || {
             let lang = self::lang(lang.as_deref(), "")?;
             let e = self::employee(&env, employee)?;
-            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.clone())))?;
+            let card = self.inner.score(&e).map_err(|err| Failure::One(err, Some(e.id.to_string())))?;
             Ok(self.inner.explain(&card, lang))
         })
     }

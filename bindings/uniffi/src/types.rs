@@ -131,7 +131,7 @@ impl Employee {
     /// The core's employee.
     pub fn to_core(&self) -> Result<kaohe::Employee, kaohe::KaoheError> {
         Ok(kaohe::Employee {
-            id: self.id.clone(),
+            id: self.id.as_str().into(),
             attributes: std::sync::Arc::new(map_to_json(&self.attributes, "attributes")?),
             values: map_to_json(&self.values, "values")?.into(),
         })

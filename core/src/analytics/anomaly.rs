@@ -184,7 +184,7 @@ pub fn anomalies(
                 }
                 let z = (factor * dev / den).round_dp(2);
                 let mut a = Anomaly {
-                    id: e.id.clone(),
+                    id: e.id.to_string(),
                     group: group.clone(),
                     input: input.to_owned(),
                     value: normalized(*value),

@@ -162,7 +162,7 @@ pub fn quality(scheme: &CompiledScheme, employees: &[Employee]) -> Vec<InputQual
             .into_iter()
             .take(MAX_EXAMPLES)
             .map(|(i, reason)| UnusualValue {
-                id: employees[i].id.clone(),
+                id: employees[i].id.to_string(),
                 value: employees[i].values.get(name).map_or(Value::Null, Input::to_json),
                 reason,
             })

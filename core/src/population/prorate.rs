@@ -298,7 +298,7 @@ impl CompiledScheme {
         let one = |e: &Result<Employee, EmployeeError>, scratch: &mut Scratch| match e {
             Ok(emp) => match pick(self, others, emp) {
                 Ok(scheme) => scheme.outcome(emp, scratch),
-                Err(error) => Err(EmployeeError { id: Some(emp.id.clone()), error }),
+                Err(error) => Err(EmployeeError { id: Some(emp.id.to_string()), error }),
             },
             Err(err) => Err(err.clone()),
         };
