@@ -159,6 +159,10 @@ enum Body {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     body: Body,
+    /// `name op constant` on a number (`late_count > 3`, `complaints + 1`), the usual
+    /// condition and value: evaluated inline by [`Compiled::eval`] when the name holds
+    /// a number, with no call.
+    name_op_const: Option<(BinOp, usize, Decimal)>,
     /// How many `let` locals a native plan uses.
     n_locals: usize,
     reads: Vec<Read>,
@@ -484,7 +488,14 @@ impl<'a> Compiler<'a> {
             Some((plan, ty)) => (Body::Plan(plan), ty),
             None => (Body::Rhai(Arc::new(ast)), Ty::Other),
         };
-        Ok(Compiled { body, n_locals: locals.count, reads, path: Arc::from(path), ty })
+        let name_op_const = match &body {
+            Body::Plan(Plan::Bin(op, a, b)) => match (&**a, &**b) {
+                (Plan::Slot(i), Plan::Const(Val::Num(c))) => Some((*op, *i, *c)),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Compiled { body, name_op_const, n_locals: locals.count, reads, path: Arc::from(path), ty })
     }
 
     /// Plans a statement block: `let` bindings, then one final expression or `if`.
@@ -665,6 +676,13 @@ impl Compiled {
             // A bare name (most indicator values): its value, or no value, inline in the
             // caller (the value stays in registers).
             return Ok(slots[*i].clone());
+        }
+        if let Some((op, i, c)) = self.name_op_const {
+            // What the plan computes when the name holds a number (any other value,
+            // or none, takes the general path).
+            if let Val::Num(x) = slots[i] {
+                return numeric(op, x, c);
+            }
         }
         self.run(engine, slots, scratch)
     }
@@ -962,6 +980,36 @@ mod tests {
             }
         }
         assert_eq!(num(&run("a / b", &slots(Some(4), Some(5))).1), "0.8");
+    }
+
+    /// `name op constant` is evaluated inline when the name holds a number: the same
+    /// value (or error) as Rhai gives, for every operator, and no value for no value.
+    #[test]
+    fn name_op_constant_agrees_with_rhai() {
+        for s in [slots(Some(4), Some(5)), slots(Some(-7), None), slots(Some(0), Some(3))] {
+            for op in ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!="] {
+                for c in ["3", "0", "2.5", "-4"] {
+                    for name in ["a", "b"] {
+                        let src = format!("{name} {op} {c}");
+                        let engine = new_engine();
+                        let names = names();
+                        let compiled = Compiler::new(&engine, &names)
+                            .compile(&src, "t", None)
+                            .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+                        assert!(compiled.name_op_const.is_some(), "{src} is evaluated inline");
+                        let v = compiled.eval(&engine, &s, &mut EvalScratch::default()).map_err(|e| *e);
+                        let (_, w) = run_with(&src, &s, false);
+                        match (&v, &w) {
+                            (Ok(Val::Bool(x)), Ok(Val::Bool(y))) => assert_eq!(x, y, "{src} with {s:?}"),
+                            (Ok(Val::None), Ok(Val::None)) => {}
+                            (Ok(_), Ok(_)) => assert_eq!(num(&v), num(&w), "{src} with {s:?}"),
+                            (Err(e), Err(f)) => assert_eq!(e.code, f.code, "{src} with {s:?}"),
+                            _ => panic!("{src} with {s:?}: {v:?} against {w:?}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
