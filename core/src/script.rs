@@ -159,10 +159,9 @@ enum Body {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     body: Body,
-    /// `name op constant` on a number (`late_count > 3`, `complaints + 1`), the usual
-    /// condition and value: evaluated inline by [`Compiled::eval`] when the name holds
-    /// a number, with no call.
-    name_op_const: Option<(BinOp, usize, Decimal)>,
+    /// The usual one-step conditions and values, evaluated inline by
+    /// [`Compiled::eval`] when the names they read hold numbers, with no call.
+    inline: Option<Inline>,
     /// How many `let` locals a native plan uses.
     n_locals: usize,
     reads: Vec<Read>,
@@ -170,6 +169,16 @@ pub(crate) struct Compiled {
     pub path: Arc<str>,
     /// The static type of the result, where known.
     pub ty: Ty,
+}
+
+/// One-step expressions that [`Compiled::eval`] evaluates inline on numbers: what
+/// their plan computes, without running it.
+#[derive(Debug, Clone, Copy)]
+enum Inline {
+    /// `name op constant` (`late_count > 3`, `complaints + 1`).
+    NameOpConst(BinOp, usize, Decimal),
+    /// `safe_div(name, name)` (`safe_div(profit, revenue)`).
+    SafeDiv(usize, usize),
 }
 
 /// Why an evaluation failed.
@@ -488,14 +497,18 @@ impl<'a> Compiler<'a> {
             Some((plan, ty)) => (Body::Plan(plan), ty),
             None => (Body::Rhai(Arc::new(ast)), Ty::Other),
         };
-        let name_op_const = match &body {
+        let inline = match &body {
             Body::Plan(Plan::Bin(op, a, b)) => match (&**a, &**b) {
-                (Plan::Slot(i), Plan::Const(Val::Num(c))) => Some((*op, *i, *c)),
+                (Plan::Slot(i), Plan::Const(Val::Num(c))) => Some(Inline::NameOpConst(*op, *i, *c)),
+                _ => None,
+            },
+            Body::Plan(Plan::Call(Func::SafeDiv, args)) => match &args[..] {
+                [PlanArg::One(Plan::Slot(a)), PlanArg::One(Plan::Slot(b))] => Some(Inline::SafeDiv(*a, *b)),
                 _ => None,
             },
             _ => None,
         };
-        Ok(Compiled { body, name_op_const, n_locals: locals.count, reads, path: Arc::from(path), ty })
+        Ok(Compiled { body, inline, n_locals: locals.count, reads, path: Arc::from(path), ty })
     }
 
     /// Plans a statement block: `let` bindings, then one final expression or `if`.
@@ -677,12 +690,20 @@ impl Compiled {
             // caller (the value stays in registers).
             return Ok(slots[*i].clone());
         }
-        if let Some((op, i, c)) = self.name_op_const {
-            // What the plan computes when the name holds a number (any other value,
-            // or none, takes the general path).
-            if let Val::Num(x) = slots[i] {
-                return numeric(op, x, c);
+        // What the plan computes when the names hold numbers (any other value, or
+        // none, takes the general path).
+        match self.inline {
+            Some(Inline::NameOpConst(op, i, c)) => {
+                if let Val::Num(x) = slots[i] {
+                    return numeric(op, x, c);
+                }
             }
+            Some(Inline::SafeDiv(a, b)) => {
+                if let (Val::Num(x), Val::Num(y)) = (&slots[a], &slots[b]) {
+                    return crate::value::safe_div(Some(*x), Some(*y)).map_err(|m| Box::new(EvalError::runtime(m)));
+                }
+            }
+            None => {}
         }
         self.run(engine, slots, scratch)
     }
@@ -996,7 +1017,7 @@ mod tests {
                         let compiled = Compiler::new(&engine, &names)
                             .compile(&src, "t", None)
                             .unwrap_or_else(|e| panic!("{src}: {e:?}"));
-                        assert!(compiled.name_op_const.is_some(), "{src} is evaluated inline");
+                        assert!(matches!(compiled.inline, Some(Inline::NameOpConst(..))), "{src} is evaluated inline");
                         let v = compiled.eval(&engine, &s, &mut EvalScratch::default()).map_err(|e| *e);
                         let (_, w) = run_with(&src, &s, false);
                         match (&v, &w) {
@@ -1008,6 +1029,24 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// `safe_div(name, name)` is evaluated inline on numbers: what Rhai gives, a zero
+    /// divisor and no value included.
+    #[test]
+    fn safe_div_of_two_names_agrees_with_rhai() {
+        for s in [slots(Some(4), Some(5)), slots(Some(-7), None), slots(Some(0), Some(3)), slots(Some(3), Some(0))] {
+            for src in ["safe_div(a, b)", "safe_div(b, a)"] {
+                let engine = new_engine();
+                let names = names();
+                let compiled =
+                    Compiler::new(&engine, &names).compile(src, "t", None).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+                assert!(matches!(compiled.inline, Some(Inline::SafeDiv(..))), "{src} is evaluated inline");
+                let v = compiled.eval(&engine, &s, &mut EvalScratch::default()).map_err(|e| *e);
+                let (_, w) = run_with(src, &s, false);
+                assert_eq!(num(&v), num(&w), "{src} with {s:?}");
             }
         }
     }
