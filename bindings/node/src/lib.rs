@@ -13,6 +13,11 @@ mod errors;
 use kaohe::{ErrorCode, KaoheError};
 use napi::bindgen_prelude::*;
 use napi::{Env, ScopedTask, ValueType};
+
+/// Rust allocations of the addon (cards, employees, buffers) go to mimalloc; JS
+/// values are still allocated by V8.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use napi_derive::napi;
 
 use crate::convert::Records;

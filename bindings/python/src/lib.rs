@@ -17,6 +17,11 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
+/// Rust allocations of the extension (cards, employees, buffers) go to mimalloc;
+/// Python objects are still allocated by Python.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use card::{PyAdjustmentResult, PyEmployeeError, PyIndicatorResult, PySchemeRef, PyScoreCard};
 use convert::{decimal, opt_decimal, to_py, to_value};
 use errors::{core_to_pyerr, guard, internal, scheme_to_pyerr, to_pyerr};
