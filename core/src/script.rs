@@ -952,7 +952,9 @@ mod tests {
         ]
     }
 
-    fn run_with(src: &str, s: &[Val], native: bool) -> (bool, Result<Val, EvalError>) {
+    /// `src` compiled over the names `a`, `b`, `flag`… (native where it can be, or
+    /// for Rhai only), with its engine.
+    fn compiled(src: &str, native: bool) -> (Engine, Compiled) {
         let engine = new_engine();
         let names = names();
         let mut c = Compiler::new(&engine, &names);
@@ -960,6 +962,11 @@ mod tests {
             c = c.rhai_only();
         }
         let compiled = c.compile(src, "t", None).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        (engine, compiled)
+    }
+
+    fn run_with(src: &str, s: &[Val], native: bool) -> (bool, Result<Val, EvalError>) {
+        let (engine, compiled) = compiled(src, native);
         (compiled.is_native(), compiled.eval(&engine, s, &mut EvalScratch::default()).map_err(|e| *e))
     }
 
@@ -1012,11 +1019,7 @@ mod tests {
                 for c in ["3", "0", "2.5", "-4"] {
                     for name in ["a", "b"] {
                         let src = format!("{name} {op} {c}");
-                        let engine = new_engine();
-                        let names = names();
-                        let compiled = Compiler::new(&engine, &names)
-                            .compile(&src, "t", None)
-                            .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+                        let (engine, compiled) = compiled(&src, true);
                         assert!(matches!(compiled.inline, Some(Inline::NameOpConst(..))), "{src} is evaluated inline");
                         let v = compiled.eval(&engine, &s, &mut EvalScratch::default()).map_err(|e| *e);
                         let (_, w) = run_with(&src, &s, false);
@@ -1039,10 +1042,7 @@ mod tests {
     fn safe_div_of_two_names_agrees_with_rhai() {
         for s in [slots(Some(4), Some(5)), slots(Some(-7), None), slots(Some(0), Some(3)), slots(Some(3), Some(0))] {
             for src in ["safe_div(a, b)", "safe_div(b, a)"] {
-                let engine = new_engine();
-                let names = names();
-                let compiled =
-                    Compiler::new(&engine, &names).compile(src, "t", None).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+                let (engine, compiled) = compiled(src, true);
                 assert!(matches!(compiled.inline, Some(Inline::SafeDiv(..))), "{src} is evaluated inline");
                 let v = compiled.eval(&engine, &s, &mut EvalScratch::default()).map_err(|e| *e);
                 let (_, w) = run_with(src, &s, false);
