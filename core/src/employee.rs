@@ -122,9 +122,7 @@ impl Input {
         let number = crate::num::parse_decimal(&text);
         Input::Text(Arc::new(TextInput { text, number }))
     }
-}
 
-impl Input {
     /// Reads a JSON value.
     pub fn from_json(v: Value) -> Input {
         match v {

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 pub use crate::employee::{Employee, id_of};
-use crate::employee::{Input, blank, show};
+use crate::employee::{Input, show};
 use crate::error::{ErrorCode, KaoheError};
 use crate::num::{decimal_from_json, parse_decimal};
 use crate::scheme::InputType;
@@ -65,7 +65,7 @@ impl InputSpec {
         let raw = match raw {
             None | Some(Input::Null) => return Ok(self.default.clone()),
             // Text that spells a number is not blank: no need to read it again.
-            Some(Input::Text(t)) if t.number.is_none() && blank(&t.text) && self.kind != InputType::Text => {
+            Some(v @ Input::Text(_)) if v.is_blank() && self.kind != InputType::Text => {
                 return Ok(self.default.clone());
             }
             Some(v) => v,

@@ -12,7 +12,7 @@ use crate::compile::CompiledScheme;
 use crate::error::{ErrorCode, KaoheError, SchemeErrors};
 use crate::explain::{Combined, ProratedSegment, Proration};
 use crate::inputs::Employee;
-use crate::result::{EmployeeError, IndicatorResult, Outcome, ScoreCard};
+use crate::result::{EmployeeError, Id, IndicatorResult, Outcome, ScoreCard};
 use crate::score::Scratch;
 
 /// The grade band index a score falls in (first band whose min ≤ score).
@@ -113,13 +113,13 @@ pub(crate) fn combine(
                 .collect();
         }
     }
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(cards.len());
+    let mut index: HashMap<Id, usize> = HashMap::with_capacity(cards.len());
     let mut groups: Vec<Vec<ScoreCard>> = Vec::with_capacity(cards.len());
     for c in cards {
-        match index.get(c.id.as_str()) {
+        match index.get(&c.id) {
             Some(&i) => groups[i].push(c),
             None => {
-                index.insert(c.id.to_string(), groups.len());
+                index.insert(c.id.clone(), groups.len());
                 groups.push(vec![c]);
             }
         }
